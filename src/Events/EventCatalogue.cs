@@ -1,0 +1,20 @@
+namespace GaugeNN.Events;
+
+/// <summary>
+/// Every event type with its stable alias. Stored events are found by alias, so renaming a class never orphans
+/// them; a shipped event is never edited (add a V2 and an upcaster instead).
+/// </summary>
+public static class EventCatalogue
+{
+    public static readonly IReadOnlyList<(Type Type, string Alias)> All =
+    [
+        (typeof(SnapshotOpened), "snapshot_opened_v1"),
+        (typeof(AppListed), "app_listed_v1"),
+        (typeof(ApkScanned), "apk_scanned_v1"),
+        (typeof(ModelFileFound), "model_file_found_v1"),
+        (typeof(FrameworkEvidenceFound), "framework_evidence_found_v1"),
+        (typeof(AppScanFailed), "app_scan_failed_v1"),
+        (typeof(ModelDissected), "model_dissected_v1"),
+        (typeof(ModelDissectionFailed), "model_dissection_failed_v1"),
+    ];
+}
