@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Threading.Channels;
 using GaugeNN.Events;
+using GaugeNN.Formats;
 using GaugeNN.Ingest.Listing;
 
 namespace GaugeNN.Ingest;
@@ -136,8 +137,8 @@ public sealed class SnapshotScanner(IngestOptions options, TimeProvider time)
             var bytes = new byte[entry.Length];
             using (var content = entry.Open())
                 content.ReadExactly(bytes);
-            if (bytes.AsSpan(4, 4).SequenceEqual("TFL3"u8))
-                found.Add((prefix + entry.FullName, bytes, "tflite", entry.CompressedLength == entry.Length ? "stored" : "deflated"));
+            if (FormatProbe.Identify(bytes, entry.FullName) is { } id)
+                found.Add((prefix + entry.FullName, bytes, id.Format, entry.CompressedLength == entry.Length ? "stored" : "deflated"));
         }
         return count;
     }

@@ -1,4 +1,4 @@
-namespace GaugeNN.Ingest.Formats;
+namespace GaugeNN.Formats;
 
 /// <summary>
 /// The one exception a format reader throws on hostile or broken bytes: where it stopped and which field it was

@@ -2,7 +2,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace GaugeNN.Ingest.Formats.FlatBuffers;
+namespace GaugeNN.Formats.FlatBuffers;
 
 /// <summary>
 /// Bounds-checked read access to one FlatBuffer. Every object read is checked to lie inside the buffer and

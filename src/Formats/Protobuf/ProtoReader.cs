@@ -2,7 +2,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace GaugeNN.Ingest.Formats.Protobuf;
+namespace GaugeNN.Formats.Protobuf;
 
 public enum WireType
 {
