@@ -1,0 +1,41 @@
+using GaugeNN.Warehouse;
+using GaugeNN.Warehouse.Postgres;
+
+namespace GaugeNN.Cli.Commands;
+
+public sealed class DbCommand : ICommand
+{
+    public string Name => "db";
+    public string Usage => "db status|start|stop";
+    public string Summary => "the private PostgreSQL cluster under the data folder (unused when GAUGENN_PG is set)";
+
+    public Task<int> RunAsync(Arguments args, CancellationToken ct)
+    {
+        args.RejectUnknown();
+        var cluster = new PrivateCluster(Services.Home().Root);
+        if (Environment.GetEnvironmentVariable(GaugeHome.PostgresVariable) is { Length: > 0 })
+            Console.WriteLine($"note: {GaugeHome.PostgresVariable} is set, so gaugenn uses that server, not this cluster");
+        try
+        {
+            switch (args.Positionals)
+            {
+                case ["status"]:
+                    Console.WriteLine(cluster.Status());
+                    break;
+                case ["start"]:
+                    Console.WriteLine(cluster.EnsureRunning());
+                    break;
+                case ["stop"]:
+                    Console.WriteLine(cluster.Stop() ? "stopped" : "was not running");
+                    break;
+                default:
+                    throw new UsageException("expected status, start or stop");
+            }
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new EnvironmentException(e.Message);
+        }
+        return Task.FromResult(ExitCodes.Ok);
+    }
+}

@@ -1,0 +1,59 @@
+using GaugeNN.Warehouse.Projections;
+using GaugeNN.Warehouse.Read;
+
+namespace GaugeNN.Cli.Commands;
+
+public sealed class DemoCommand : ICommand
+{
+    public string Name => "demo";
+    public string Usage => "demo [--port N] [--no-serve]";
+    public string Summary => "ingest the bundled sample snapshots, project them, print a summary and serve the API";
+
+    public async Task<int> RunAsync(Arguments args, CancellationToken ct)
+    {
+        args.RejectUnknown("port", "no-serve");
+        string samples = SamplesDirectory();
+        var home = Services.Home();
+        Console.WriteLine($"data folder: {home.Root}");
+        using (var store = Services.EventStore(home))
+        {
+            foreach (var snapshot in Directory.EnumerateDirectories(samples).Order(StringComparer.Ordinal))
+                Console.WriteLine(await IngestCommand.IngestAsync(home, store, Path.GetFileName(snapshot), snapshot, null,
+                    Environment.ProcessorCount, ct));
+            Console.WriteLine(await ProjectCommand.ProjectAsync(home, store, rebuild: false, ct));
+        }
+        using (var warehouse = DuckDbWarehouse.Open(home.DuckDbFile, readOnly: true))
+            PrintSummary(new WarehouseReader(warehouse).Snapshots());
+        if (!args.Flag("no-serve"))
+            await ServeCommand.ServeAsync(home.DuckDbFile, args.IntOption("port", ServeCommand.DefaultPort), ct);
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>The launcher says where the repository is; run directly, the working folder is tried.</summary>
+    private static string SamplesDirectory()
+    {
+        string root = Environment.GetEnvironmentVariable("GAUGENN_ROOT") is { Length: > 0 } r ? r : Directory.GetCurrentDirectory();
+        string samples = Path.Combine(root, "samples", "snapshots");
+        return Directory.Exists(samples) ? samples : throw new UsageException($"sample snapshots not found at {samples}");
+    }
+
+    private static void PrintSummary(IReadOnlyList<SnapshotSummary> snapshots)
+    {
+        var formats = snapshots.SelectMany(s => s.Formats.Select(f => f.Name)).Distinct().Order().ToList();
+        var header = new List<string> { "snapshot", "apps", "dl apps", "model files", "encrypted", "unique" };
+        header.AddRange(formats);
+        var rows = snapshots.Select(s =>
+        {
+            var row = new List<string> { s.Id, $"{s.Apps}", $"{s.DlApps}", $"{s.ModelFiles}", $"{s.EncryptedModelFiles}", $"{s.UniqueModels}" };
+            row.AddRange(formats.Select(f => $"{s.Formats.FirstOrDefault(x => x.Name == f)?.ModelFiles ?? 0}"));
+            return row;
+        }).ToList();
+        var widths = header.Select((h, i) => Math.Max(h.Length, rows.Select(r => r[i].Length).DefaultIfEmpty(0).Max())).ToList();
+        string Line(IReadOnlyList<string> cells) => string.Join("  ", cells.Select((c, i) => i == 0 ? c.PadRight(widths[i]) : c.PadLeft(widths[i])));
+        Console.WriteLine();
+        Console.WriteLine(Line(header));
+        Console.WriteLine(string.Join("  ", widths.Select(w => new string('-', w))));
+        foreach (var row in rows) Console.WriteLine(Line(row));
+        Console.WriteLine("(model files per format: the last columns; encrypted model files are counted apart)\n");
+    }
+}

@@ -1,0 +1,68 @@
+using DuckDB.NET.Data;
+
+namespace GaugeNN.Warehouse.Projections;
+
+/// <summary>
+/// The one owner of a DuckDB connection to the warehouse file. Writers open it read-write (one process at a time,
+/// as DuckDB requires); the API opens it read-only.
+/// </summary>
+public sealed class DuckDbWarehouse : IDisposable
+{
+    // One DuckDB connection must not run two commands at once; the API serves requests concurrently.
+    private readonly Lock _gate = new();
+
+    private DuckDbWarehouse(DuckDBConnection connection) => Connection = connection;
+
+    public DuckDBConnection Connection { get; }
+
+    public static DuckDbWarehouse Open(string file, bool readOnly = false)
+    {
+        if (!readOnly) Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
+        var connection = new DuckDBConnection($"Data Source={file}{(readOnly ? ";ACCESS_MODE=READ_ONLY" : "")}");
+        connection.Open();
+        return new DuckDbWarehouse(connection);
+    }
+
+    public int Execute(string sql)
+    {
+        lock (_gate)
+        {
+            using var command = Connection.CreateCommand();
+            command.CommandText = sql;
+            return command.ExecuteNonQuery();
+        }
+    }
+
+    public T? Scalar<T>(string sql, params object?[] parameters)
+    {
+        lock (_gate)
+        {
+            using var command = Command(sql, parameters);
+            var value = command.ExecuteScalar();
+            return value is null or DBNull ? default : (T)Convert.ChangeType(value, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T));
+        }
+    }
+
+    /// <summary>Runs a query with positional <c>?</c> parameters and maps every row.</summary>
+    public List<T> Query<T>(string sql, Func<DuckDBDataReader, T> map, params object?[] parameters)
+    {
+        lock (_gate)
+        {
+            using var command = Command(sql, parameters);
+            using var reader = (DuckDBDataReader)command.ExecuteReader();
+            var rows = new List<T>();
+            while (reader.Read()) rows.Add(map(reader));
+            return rows;
+        }
+    }
+
+    private DuckDBCommand Command(string sql, object?[] parameters)
+    {
+        var command = Connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var p in parameters) command.Parameters.Add(new DuckDBParameter(p ?? DBNull.Value));
+        return command;
+    }
+
+    public void Dispose() => Connection.Dispose();
+}
