@@ -1,0 +1,121 @@
+using System.Net.Http.Json;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using GaugeNN.Api;
+using GaugeNN.Cli.Commands;
+using GaugeNN.Warehouse;
+using GaugeNN.Warehouse.EventStore;
+using GaugeNN.Warehouse.Postgres;
+using GaugeNN.Warehouse.Projections;
+using Marten;
+using Microsoft.AspNetCore.Builder;
+using Xunit;
+
+namespace GaugeNN.Integration.Tests;
+
+/// <summary>Repository paths: the project's own copies of the samples and fixtures.</summary>
+public static class Repo
+{
+    public static string Root { get; } = FindRoot();
+    public static string Snapshot(string id) => Path.Combine(Root, "samples", "snapshots", id);
+    public static JsonNode Expected { get; } = JsonNode.Parse(File.ReadAllText(Path.Combine(Root, "tests", "fixtures", "expected.json")))!;
+
+    /// <summary>Above the test binaries, or above this source file when the build wrote its output elsewhere.</summary>
+    private static string FindRoot([CallerFilePath] string sourceFile = "")
+    {
+        foreach (var start in new[] { AppContext.BaseDirectory, Path.GetDirectoryName(sourceFile)! })
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "GaugeNN.sln"))) return dir.FullName;
+        throw new InvalidOperationException("GaugeNN.sln not found above " + AppContext.BaseDirectory);
+    }
+}
+
+/// <summary>
+/// One real PostgreSQL for the whole test run: <c>GAUGENN_PG</c> when set, else the tool's own private cluster in a
+/// test data folder. Each test class gets its own Marten schema, so classes never see each other's events.
+/// </summary>
+public sealed class PostgresServer
+{
+    private static readonly Lazy<string> Connection = new(() =>
+        Environment.GetEnvironmentVariable(GaugeHome.PostgresVariable) is { Length: > 0 } cs
+            ? cs
+            : new PrivateCluster(Path.Combine(Path.GetTempPath(), "gaugenn-test-pg")).EnsureRunning());
+
+    public static string ConnectionString => Connection.Value;
+}
+
+/// <summary>A fresh data folder + event store schema for one test.</summary>
+public sealed class Workspace : IAsyncDisposable
+{
+    public Workspace()
+    {
+        Root = Directory.CreateTempSubdirectory("gaugenn-test-").FullName;
+        Home = new GaugeHome(Root);
+        Schema = "t_" + Guid.NewGuid().ToString("N")[..12];
+        Store = GaugeStore.Create(PostgresServer.ConnectionString, Schema);
+    }
+
+    public string Root { get; }
+    public GaugeHome Home { get; }
+    public string Schema { get; }
+    public DocumentStore Store { get; }
+
+    public Task<string> IngestAsync(string snapshot, string? directory = null) =>
+        IngestCommand.IngestAsync(Home, Store, snapshot, directory ?? Repo.Snapshot(snapshot), null, 2, CancellationToken.None);
+
+    public Task<string> ProjectAsync(bool rebuild = false) => ProjectCommand.ProjectAsync(Home, Store, rebuild, CancellationToken.None);
+
+    public async Task<long> EventCountAsync()
+    {
+        await using var session = Store.QuerySession();
+        return await session.Events.QueryAllRawEvents().LongCountAsync();
+    }
+
+    public async Task<T> WithEventsAsync<T>(Func<IQuerySession, Task<T>> read)
+    {
+        await using var session = Store.QuerySession();
+        return await read(session);
+    }
+
+    /// <summary>Starts the real API on a free loopback port and posts one query.</summary>
+    public async Task<JsonNode> GraphQLAsync(string query)
+    {
+        await using var app = ApiHost.Build(Home.DuckDbFile, 0);
+        await app.StartAsync();
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+            var response = await http.PostAsJsonAsync("/graphql", new { query });
+            var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+            Assert.True(response.IsSuccessStatusCode, body.ToJsonString());
+            Assert.Null(body["errors"]);
+            return body["data"]!;
+        }
+        finally
+        {
+            await app.StopAsync();
+        }
+    }
+
+    /// <summary>Every row of every warehouse table, in a canonical order, as text.</summary>
+    public Dictionary<string, List<string>> DumpTables()
+    {
+        using var warehouse = DuckDbWarehouse.Open(Home.DuckDbFile, readOnly: true);
+        return WarehouseTables.All.ToDictionary(t => t.Name, t => warehouse.Query(
+            $"SELECT CAST(to_json(x) AS VARCHAR) FROM (SELECT * FROM {t.Name}) x ORDER BY ALL", r => r.GetString(0)));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await using (var session = Store.LightweightSession())
+        {
+            session.QueueSqlCommand($"DROP SCHEMA IF EXISTS {Schema} CASCADE");
+            await session.SaveChangesAsync();
+        }
+        Store.Dispose();
+        Directory.Delete(Root, recursive: true);
+    }
+
+    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
+}

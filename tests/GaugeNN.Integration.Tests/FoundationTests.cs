@@ -1,0 +1,151 @@
+using System.Text.Json.Nodes;
+using GaugeNN.Events;
+using GaugeNN.Warehouse.Export;
+using GaugeNN.Warehouse.Projections;
+using Marten;
+using Xunit;
+
+namespace GaugeNN.Integration.Tests;
+
+/// <summary>APK bytes → events in PostgreSQL → DuckDB → GraphQL, checked against expected.json.</summary>
+public sealed class FoundationTests
+{
+    private const string SnapshotsQuery =
+        "{ snapshots { id apps dlApps modelFiles encryptedModelFiles uniqueModels formats { name modelFiles } } }";
+
+    [Fact]
+    public async Task ingesting_2020_02_then_projecting_answers_graphql_exactly_as_expected_json()
+    {
+        await using var w = new Workspace();
+        await w.IngestAsync("2020-02");
+        await w.ProjectAsync();
+
+        var data = await w.GraphQLAsync(SnapshotsQuery);
+        var snapshot = Assert.Single(data["snapshots"]!.AsArray())!;
+        var expected = Repo.Expected["snapshots"]!["2020-02"]!;
+        Assert.Equal("2020-02", (string)snapshot["id"]!);
+        Assert.Equal((int)expected["appsListed"]!, (int)snapshot["apps"]!);
+        Assert.Equal((int)expected["appsWithModelsOrEncrypted"]!, (int)snapshot["dlApps"]!);
+        Assert.Equal((int)expected["modelFiles"]!, (int)snapshot["modelFiles"]!);
+        Assert.Equal((int)expected["encryptedModels"]!, (int)snapshot["encryptedModelFiles"]!);
+        Assert.Equal((int)expected["uniqueModelSha256Count"]!, (int)snapshot["uniqueModels"]!);
+        var formats = snapshot["formats"]!.AsArray().ToDictionary(f => (string)f!["name"]!, f => (int)f!["modelFiles"]!);
+        var expectedFormats = expected["modelFilesByFramework"]!.AsObject().ToDictionary(p => p.Key, p => (int)p.Value!);
+        Assert.Equal(expectedFormats.OrderBy(p => p.Key), formats.OrderBy(p => p.Key));
+    }
+
+    [Fact]
+    public async Task the_tflite_files_of_plain_apks_are_exactly_those_of_expected_json()
+    {
+        await using var w = new Workspace();
+        await w.IngestAsync("2020-02");
+        await w.ProjectAsync();
+
+        var data = await w.GraphQLAsync("""{ snapshot(id: "2020-02") { apps { package models { path sha256 format bytes encrypted } } } }""");
+        static bool Plain(string path) => !path.Contains("!/") && !path.Contains('@');
+        var actual = data["snapshot"]!["apps"]!.AsArray()
+            .SelectMany(a => a!["models"]!.AsArray().Where(m => !(bool)m!["encrypted"]!).Select(m => (Package: (string)a["package"]!, Path: (string)m!["path"]!,
+                Sha: (string)m["sha256"]!, Format: (string)m["format"]!, Bytes: (long)m["bytes"]!)))
+            .Where(m => m.Format == "tflite" && Plain(m.Path))
+            .OrderBy(m => m.Package).ThenBy(m => m.Path).ToList();
+        var expected = Repo.Expected["snapshots"]!["2020-02"]!["apps"]!.AsObject()
+            .SelectMany(app => app.Value!["models"]!.AsArray().Select(m => (Package: app.Key, Path: (string)m!["path"]!,
+                Sha: (string)m["sha256"]!, Format: (string)m["framework"]!, Bytes: (long)m["size"]!)))
+            .Where(m => m.Format == "tflite" && Plain(m.Path))
+            .OrderBy(m => m.Package).ThenBy(m => m.Path).ToList();
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, actual);
+    }
+
+    [Fact]
+    public async Task a_second_ingest_of_the_same_folder_appends_zero_events()
+    {
+        await using var w = new Workspace();
+        await w.IngestAsync("2020-02");
+        long first = await w.EventCountAsync();
+        await w.IngestAsync("2020-02");
+        Assert.True(first > 0);
+        Assert.Equal(first, await w.EventCountAsync());
+    }
+
+    [Fact]
+    public async Task deleting_the_duckdb_file_and_reprojecting_gives_identical_tables()
+    {
+        await using var w = new Workspace();
+        await w.IngestAsync("2020-02");
+        await w.ProjectAsync();
+        await w.IngestAsync("2021-04");
+        await w.ProjectAsync(); // incremental: only the second snapshot's events
+        var incremental = w.DumpTables();
+
+        File.Delete(w.Home.DuckDbFile);
+        await w.ProjectAsync();
+        var replayed = w.DumpTables();
+
+        Assert.Equal(incremental.Keys, replayed.Keys);
+        foreach (var table in incremental.Keys)
+            Assert.Equal(incremental[table], replayed[table]);
+        foreach (var table in new[] { "dim_snapshot", "dim_app", "dim_model", "fact_app_model", "fact_app_snapshot" })
+            Assert.NotEmpty(incremental[table]);
+    }
+
+    [Fact]
+    public async Task parquet_files_read_back_through_duckdb_equal_the_tables()
+    {
+        await using var w = new Workspace();
+        await w.IngestAsync("2020-02");
+        await w.IngestAsync("2021-04");
+        await w.ProjectAsync();
+        string outDirectory = Path.Combine(w.Root, "parquet");
+        using var warehouse = DuckDbWarehouse.Open(w.Home.DuckDbFile);
+        var files = await new ParquetExporter(warehouse).ExportAsync(outDirectory, CancellationToken.None);
+
+        Assert.Contains(files, f => f.Contains(Path.Combine("fact_app_model", "snapshot=2021-04")));
+        foreach (var table in WarehouseTables.All)
+        {
+            string columns = string.Join(", ", table.Columns.Select(c => $"\"{c.Name}\""));
+            string glob = Path.Combine(outDirectory, table.Name, table.PartitionedBySnapshot ? "*/*.parquet" : "*.parquet");
+            string source = table.PartitionedBySnapshot
+                ? $"read_parquet('{glob}', hive_partitioning = true, hive_types = {{'snapshot': VARCHAR}})"
+                : $"read_parquet('{glob}')";
+            long tableRows = warehouse.Scalar<long>($"SELECT count(*) FROM {table.Name}");
+            if (tableRows == 0)
+            {
+                Assert.False(Directory.EnumerateFiles(Path.Combine(outDirectory, table.Name), "*.parquet", SearchOption.AllDirectories).Any());
+                continue;
+            }
+            long fileRows = warehouse.Scalar<long>($"SELECT count(*) FROM {source}");
+            long differing = warehouse.Scalar<long>(
+                $"SELECT count(*) FROM ((SELECT {columns} FROM {table.Name} EXCEPT ALL SELECT {columns} FROM {source}) " +
+                $"UNION ALL (SELECT {columns} FROM {source} EXCEPT ALL SELECT {columns} FROM {table.Name}))");
+            Assert.Equal(tableRows, fileRows);
+            Assert.Equal(0, differing);
+        }
+    }
+
+    [Fact]
+    public async Task a_corrupt_apk_is_a_failure_event_with_its_reason_and_the_rest_of_the_folder_is_ingested()
+    {
+        await using var w = new Workspace();
+        string folder = Path.Combine(w.Root, "snap");
+        Directory.CreateDirectory(folder);
+        foreach (var file in Directory.EnumerateFiles(Repo.Snapshot("2020-02")))
+            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        byte[] garbage = new byte[4096];
+        new Random(7).NextBytes(garbage);
+        "PK\u0003\u0004"u8.CopyTo(garbage);
+        await File.WriteAllBytesAsync(Path.Combine(folder, "com.example.corrupt.apk"), garbage);
+
+        await w.IngestAsync("2020-02", folder);
+        await w.ProjectAsync();
+
+        var failures = await w.WithEventsAsync(async s =>
+            (await s.Events.QueryAllRawEvents().ToListAsync()).Select(e => e.Data).OfType<AppScanFailed>().ToList());
+        var failure = Assert.Single(failures);
+        Assert.Equal("com.example.corrupt.apk", failure.File);
+        Assert.False(string.IsNullOrWhiteSpace(failure.Reason));
+        var data = await w.GraphQLAsync(SnapshotsQuery);
+        var snapshot = data["snapshots"]![0]!;
+        Assert.Equal((int)Repo.Expected["snapshots"]!["2020-02"]!["modelFiles"]!, (int)snapshot["modelFiles"]!);
+    }
+}
