@@ -7,7 +7,7 @@ public static class Program
     private static readonly ICommand[] Commands =
     [
         new DemoCommand(), new IngestCommand(), new ProjectCommand(), new ExportCommand(), new ServeCommand(),
-        new DbCommand(),
+        new ReanalyseCommand(), new DbCommand(),
     ];
 
     public static async Task<int> Main(string[] args)

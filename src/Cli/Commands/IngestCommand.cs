@@ -21,9 +21,9 @@ public sealed class IngestCommand : ICommand
         if (!Directory.Exists(directory)) throw new UsageException($"'{directory}' is not a folder");
         var home = Services.Home();
         using var store = Services.EventStore(home);
-        var summary = await IngestAsync(home, store, snapshot, directory, args.Option("label"),
-            args.IntOption("parallel", Environment.ProcessorCount), ct);
-        Console.WriteLine(summary);
+        Console.WriteLine(await IngestAsync(home, store, snapshot, directory, args.Option("label"),
+            args.IntOption("parallel", Environment.ProcessorCount), ct));
+        Console.WriteLine(await ReanalyseCommand.AnalyseAsync(home, store, ct));
         return ExitCodes.Ok;
     }
 

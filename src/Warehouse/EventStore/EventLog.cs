@@ -46,20 +46,13 @@ public sealed class EventLog(IDocumentStore store)
         return total;
     }
 
-    /// <summary>Appends model facts (dissections) to the model's stream.</summary>
-    public async Task AppendToStreamAsync(string streamKey, IReadOnlyList<object> events, CancellationToken ct)
-    {
-        await using var session = store.LightweightSession();
-        session.Events.Append(streamKey, events.ToArray());
-        await session.SaveChangesAsync(ct);
-    }
-
     private async Task<AppendResult> AppendBatchAsync(List<AppFacts> batch, CancellationToken ct)
     {
         await using var session = store.LightweightSession();
         var ids = batch.Select(a => IngestLedgerEntry.IdOf(a.Snapshot, a.Package)).Distinct().ToArray();
         var ledger = (await session.LoadManyAsync<IngestLedgerEntry>(ct, ids)).ToDictionary(e => e.Id);
         int appended = 0, appsChanged = 0, appsUnchanged = 0;
+        var newModels = new Dictionary<string, string>();
         foreach (var app in batch)
         {
             string id = IngestLedgerEntry.IdOf(app.Snapshot, app.Package);
@@ -84,11 +77,35 @@ public sealed class EventLog(IDocumentStore store)
             }
             appsChanged++;
             appended += fresh.Count;
+            foreach (var model in fresh.OfType<ModelFileFound>().Where(m => !m.Encrypted))
+                newModels.TryAdd(model.Sha256, model.Format);
             session.Events.Append(StreamKeyOf(app), fresh.ToArray());
             session.Store(entry);
         }
+        if (newModels.Count > 0)
+        {
+            var known = (await session.LoadManyAsync<ModelLedgerEntry>(ct, newModels.Keys.ToArray())).Select(m => m.Id).ToHashSet();
+            foreach (var (sha256, format) in newModels.Where(m => !known.Contains(m.Key)))
+                session.Store(new ModelLedgerEntry { Id = sha256, Format = format });
+        }
         if (appsChanged > 0) await session.SaveChangesAsync(ct);
         return new AppendResult(appended, appsChanged, appsUnchanged);
+    }
+
+    /// <summary>Models whose latest dissection is older than <paramref name="analyserVersion"/> (or missing).</summary>
+    public async Task<IReadOnlyList<ModelLedgerEntry>> ModelsToAnalyseAsync(int analyserVersion, CancellationToken ct)
+    {
+        await using var session = store.QuerySession();
+        return await session.Query<ModelLedgerEntry>().Where(m => m.AnalyserVersion < analyserVersion).OrderBy(m => m.Id).ToListAsync(ct);
+    }
+
+    /// <summary>Appends a dissection result to the model's stream and records its analyser version, atomically.</summary>
+    public async Task RecordAnalysisAsync(ModelLedgerEntry model, object outcome, int analyserVersion, CancellationToken ct)
+    {
+        await using var session = store.LightweightSession();
+        session.Events.Append(model.Id, outcome);
+        session.Store(new ModelLedgerEntry { Id = model.Id, Format = model.Format, AnalyserVersion = analyserVersion });
+        await session.SaveChangesAsync(ct);
     }
 
     /// <summary>App streams are keyed by package; facts about the listing file itself go to the snapshot's stream.</summary>

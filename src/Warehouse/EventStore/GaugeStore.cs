@@ -23,6 +23,7 @@ public static class GaugeStore
         foreach (var (type, alias) in EventCatalogue.All)
             options.Events.MapEventType(type, alias);
         options.Schema.For<IngestLedgerEntry>();
+        options.Schema.For<ModelLedgerEntry>().Index(x => x.AnalyserVersion);
         options.DisableNpgsqlLogging = true;
     }
 }
@@ -38,4 +39,15 @@ public sealed class IngestLedgerEntry
     public List<string> ScanKeys { get; set; } = [];
 
     public static string IdOf(string snapshot, string package) => $"{snapshot}/{package}";
+}
+
+/// <summary>
+/// Every identified model (id = sha256) with the analyser version of its latest dissection (0 = never dissected):
+/// what <c>reanalyse</c> and the end of an ingest work from, without reading the event table.
+/// </summary>
+public sealed class ModelLedgerEntry
+{
+    public string Id { get; set; } = "";
+    public string Format { get; set; } = "";
+    public int AnalyserVersion { get; set; }
 }
