@@ -26,6 +26,7 @@ public static class ApiHost
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Services.AddSingleton(_ => DuckDbWarehouse.Open(duckDbFile, readOnly: true));
         builder.Services.AddSingleton<WarehouseReader>();
+        builder.Services.AddSingleton<ChurnReader>();
         builder.Services.AddGraphQL(b => b
             .AddSchema<GaugeSchema>()
             .AddGraphTypes(typeof(GaugeSchema).Assembly)

@@ -89,7 +89,7 @@ public sealed class Workspace : IAsyncDisposable
             var response = await http.PostAsJsonAsync("/graphql", new { query });
             var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
             Assert.True(response.IsSuccessStatusCode, body.ToJsonString());
-            Assert.Null(body["errors"]);
+            Assert.True(body["errors"] is null, body.ToJsonString());
             return body["data"]!;
         }
         finally

@@ -6,7 +6,7 @@ namespace GaugeNN.Api.Schema;
 
 public sealed class GaugeQuery : ObjectGraphType
 {
-    public GaugeQuery(WarehouseReader reader)
+    public GaugeQuery(WarehouseReader reader, ChurnReader churn)
     {
         Name = "Query";
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<SnapshotType>>>>("snapshots")
@@ -20,6 +20,15 @@ public sealed class GaugeQuery : ObjectGraphType
             .Description("One model by sha256, with its latest dissection.")
             .Argument<NonNullGraphType<StringGraphType>>("sha256")
             .Resolve(c => reader.Model(c.GetArgument<string>("sha256").ToLowerInvariant()));
+        Field<ChurnType>("churn")
+            .Description("What changed between two consecutive snapshots; null when they are not consecutive.")
+            .Argument<NonNullGraphType<StringGraphType>>("from")
+            .Argument<NonNullGraphType<StringGraphType>>("to")
+            .Resolve(c =>
+            {
+                string from = c.GetArgument<string>("from"), to = c.GetArgument<string>("to");
+                return churn.Summary(from, to) is { } summary ? new ChurnPair(from, to, summary) : null;
+            });
     }
 
     private static SnapshotDetail? Detail(WarehouseReader reader, string id)

@@ -182,7 +182,103 @@ public static class WarehouseTables
         ORDER BY f.sha256
         """);
 
+    // Consecutive snapshots, in id order (ids are crawl dates, YYYY-MM).
+    private const string SnapshotPairs = """
+        SELECT snapshot AS from_snapshot, next_snapshot AS to_snapshot
+        FROM (SELECT snapshot, lead(snapshot) OVER (ORDER BY snapshot) AS next_snapshot FROM dim_snapshot)
+        WHERE next_snapshot IS NOT NULL
+        """;
+
+    /// <summary>
+    /// Model changes of apps present in two consecutive snapshots: first matched by path (same sha256 = unchanged,
+    /// other sha256 = updated), the rest paired by format in path order (updated), what is left added or removed.
+    /// Encrypted files are not model files and take no part.
+    /// </summary>
+    public static readonly WarehouseTable FactModelChurn = new("fact_model_churn", false,
+    [
+        new("from_snapshot", "VARCHAR"), new("to_snapshot", "VARCHAR"), new("package", "VARCHAR"), new("change", "VARCHAR"),
+        new("from_path", "VARCHAR"), new("from_sha256", "VARCHAR"), new("from_format", "VARCHAR"),
+        new("to_path", "VARCHAR"), new("to_sha256", "VARCHAR"), new("to_format", "VARCHAR"),
+    ], $"""
+        WITH pairs AS ({SnapshotPairs}),
+        continuing AS (SELECT p.from_snapshot, p.to_snapshot, a.package
+                       FROM pairs p JOIN fact_app_snapshot a ON a.snapshot = p.from_snapshot
+                       JOIN fact_app_snapshot b ON b.snapshot = p.to_snapshot AND b.package = a.package),
+        before AS (SELECT c.from_snapshot, c.to_snapshot, c.package, m.path, m.sha256, m.format
+                   FROM continuing c JOIN fact_app_model m ON m.snapshot = c.from_snapshot AND m.package = c.package
+                   WHERE NOT m.encrypted),
+        after AS (SELECT c.from_snapshot, c.to_snapshot, c.package, m.path, m.sha256, m.format
+                  FROM continuing c JOIN fact_app_model m ON m.snapshot = c.to_snapshot AND m.package = c.package
+                  WHERE NOT m.encrypted),
+        by_path AS (SELECT b.from_snapshot, b.to_snapshot, b.package,
+                           CASE WHEN b.sha256 = a.sha256 THEN 'unchanged' ELSE 'updated' END AS change,
+                           b.path AS from_path, b.sha256 AS from_sha256, b.format AS from_format,
+                           a.path AS to_path, a.sha256 AS to_sha256, a.format AS to_format
+                    FROM before b JOIN after a USING (from_snapshot, to_snapshot, package, path)),
+        removed AS (SELECT *, row_number() OVER (PARTITION BY from_snapshot, to_snapshot, package, format ORDER BY path) AS k
+                    FROM (SELECT * FROM before b WHERE NOT EXISTS (SELECT 1 FROM after a WHERE a.from_snapshot = b.from_snapshot
+                          AND a.to_snapshot = b.to_snapshot AND a.package = b.package AND a.path = b.path))),
+        added AS (SELECT *, row_number() OVER (PARTITION BY from_snapshot, to_snapshot, package, format ORDER BY path) AS k
+                  FROM (SELECT * FROM after a WHERE NOT EXISTS (SELECT 1 FROM before b WHERE a.from_snapshot = b.from_snapshot
+                        AND a.to_snapshot = b.to_snapshot AND a.package = b.package AND a.path = b.path))),
+        paired AS (SELECT coalesce(r.from_snapshot, a.from_snapshot) AS from_snapshot,
+                          coalesce(r.to_snapshot, a.to_snapshot) AS to_snapshot, coalesce(r.package, a.package) AS package,
+                          CASE WHEN r.path IS NULL THEN 'added' WHEN a.path IS NULL THEN 'removed' ELSE 'updated' END AS change,
+                          r.path AS from_path, r.sha256 AS from_sha256, r.format AS from_format,
+                          a.path AS to_path, a.sha256 AS to_sha256, a.format AS to_format
+                   FROM removed r FULL JOIN added a ON r.from_snapshot = a.from_snapshot AND r.to_snapshot = a.to_snapshot
+                        AND r.package = a.package AND r.format = a.format AND r.k = a.k)
+        SELECT * FROM (SELECT * FROM by_path UNION ALL SELECT * FROM paired)
+        ORDER BY from_snapshot, package, change, coalesce(from_path, to_path)
+        """);
+
+    /// <summary>Every app of two consecutive snapshots: new, delisted or continuing, and what became of its DL.</summary>
+    public static readonly WarehouseTable FactAppChurn = new("fact_app_churn", false,
+    [
+        new("from_snapshot", "VARCHAR"), new("to_snapshot", "VARCHAR"), new("package", "VARCHAR"), new("status", "VARCHAR"),
+        new("version_from", "BIGINT"), new("version_to", "BIGINT"), new("dl", "VARCHAR"),
+        new("frameworks_before_json", "VARCHAR"), new("frameworks_after_json", "VARCHAR"),
+        new("framework_migration", "BOOLEAN"), new("models_before", "BIGINT"), new("models_after", "BIGINT"),
+        new("models_unchanged", "BIGINT"), new("models_updated", "BIGINT"), new("models_added", "BIGINT"),
+        new("models_removed", "BIGINT"),
+    ], $"""
+        WITH pairs AS ({SnapshotPairs}),
+        keys AS (SELECT DISTINCT p.from_snapshot, p.to_snapshot, x.package
+                 FROM pairs p JOIN fact_app_snapshot x ON x.snapshot IN (p.from_snapshot, p.to_snapshot)),
+        frameworks AS (SELECT snapshot, package, list(DISTINCT format ORDER BY format) AS names, count(*) AS models
+                       FROM fact_app_model WHERE NOT encrypted GROUP BY ALL),
+        changes AS (SELECT from_snapshot, to_snapshot, package,
+                           count(*) FILTER (WHERE change = 'unchanged') AS unchanged, count(*) FILTER (WHERE change = 'updated') AS updated,
+                           count(*) FILTER (WHERE change = 'added') AS added, count(*) FILTER (WHERE change = 'removed') AS removed
+                    FROM fact_model_churn GROUP BY ALL),
+        rows AS (
+          SELECT k.from_snapshot, k.to_snapshot, k.package,
+                 CASE WHEN a.package IS NULL THEN 'new' WHEN b.package IS NULL THEN 'delisted' ELSE 'continuing' END AS status,
+                 a.version_code AS version_from, b.version_code AS version_to,
+                 coalesce(fa.names, []) AS before_names, coalesce(fb.names, []) AS after_names,
+                 coalesce(fa.models, 0) AS models_before, coalesce(fb.models, 0) AS models_after,
+                 coalesce(c.unchanged, 0) AS models_unchanged, coalesce(c.updated, 0) AS models_updated,
+                 coalesce(c.added, 0) AS models_added, coalesce(c.removed, 0) AS models_removed
+          FROM keys k
+          LEFT JOIN fact_app_snapshot a ON a.snapshot = k.from_snapshot AND a.package = k.package
+          LEFT JOIN fact_app_snapshot b ON b.snapshot = k.to_snapshot AND b.package = k.package
+          LEFT JOIN frameworks fa ON fa.snapshot = k.from_snapshot AND fa.package = k.package
+          LEFT JOIN frameworks fb ON fb.snapshot = k.to_snapshot AND fb.package = k.package
+          LEFT JOIN changes c ON c.from_snapshot = k.from_snapshot AND c.to_snapshot = k.to_snapshot AND c.package = k.package)
+        SELECT from_snapshot, to_snapshot, package, status, version_from, version_to,
+               CASE WHEN status <> 'continuing' THEN NULL
+                    WHEN models_before = 0 AND models_after > 0 THEN 'adopted'
+                    WHEN models_before > 0 AND models_after = 0 THEN 'dropped'
+                    WHEN models_before > 0 THEN 'kept' ELSE 'none' END AS dl,
+               CAST(to_json(before_names) AS VARCHAR) AS frameworks_before_json,
+               CAST(to_json(after_names) AS VARCHAR) AS frameworks_after_json,
+               status = 'continuing' AND len(list_filter(before_names, f -> NOT list_contains(after_names, f))) > 0
+                   AND len(list_filter(after_names, f -> NOT list_contains(before_names, f))) > 0 AS framework_migration,
+               models_before, models_after, models_unchanged, models_updated, models_added, models_removed
+        FROM rows ORDER BY from_snapshot, package
+        """);
+
     /// <summary>In build order: later tables read earlier ones.</summary>
     public static readonly IReadOnlyList<WarehouseTable> All =
-        [FactAppModel, FactFrameworkEvidence, FactScanFailure, FactAppSnapshot, DimSnapshot, DimApp, DimModel];
+        [FactAppModel, FactFrameworkEvidence, FactScanFailure, FactAppSnapshot, DimSnapshot, DimApp, DimModel, FactModelChurn, FactAppChurn];
 }

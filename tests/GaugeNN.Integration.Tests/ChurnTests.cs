@@ -1,0 +1,79 @@
+using System.Text.Json.Nodes;
+using Xunit;
+
+namespace GaugeNN.Integration.Tests;
+
+/// <summary>Churn between the two fixture snapshots, through GraphQL, equals expected.json's churn section.</summary>
+public sealed class ChurnTests
+{
+    private static JsonNode ExpectedChurn => Repo.Expected["churn"]![0]!;
+
+    [Fact]
+    public async Task churn_summary_and_per_app_changes_equal_expected_json()
+    {
+        await using var w = new Workspace();
+        await w.IngestAsync("2020-02");
+        await w.IngestAsync("2021-04");
+        await w.ProjectAsync();
+
+        var summaryFields = ExpectedChurn["summary"]!.AsObject().Select(p => p.Key).ToList();
+        var data = await w.GraphQLAsync($$"""
+            { churn(from: "2020-02", to: "2021-04") { summary { {{string.Join(' ', summaryFields)}} }
+              apps(first: 100) { package status versionFrom versionTo dl frameworksBefore frameworksAfter frameworkMigration
+                modelsBefore modelsAfter modelsUnchanged updated { from { path sha256 format } to { path sha256 format } }
+                added { path sha256 format } removed { path sha256 format } } } }
+            """);
+        var churn = data["churn"]!;
+        foreach (var field in summaryFields)
+            Assert.True((long)ExpectedChurn["summary"]![field]! == (long)churn["summary"]![field]!,
+                $"{field}: expected {ExpectedChurn["summary"]![field]}, got {churn["summary"]![field]}");
+
+        var apps = churn["apps"]!.AsArray().ToDictionary(a => (string)a!["package"]!, a => a!);
+        var expectedApps = ExpectedChurn["apps"]!.AsObject();
+        Assert.Equal(expectedApps.Select(a => a.Key).Order(), apps.Keys.Order());
+        foreach (var (package, truth) in expectedApps)
+        {
+            var app = apps[package];
+            Assert.Equal((string)truth!["status"]!, (string)app["status"]!);
+            switch ((string)truth["status"]!)
+            {
+                case "new":
+                    Assert.Equal((long)truth["modelsAfter"]!, (long)app["modelsAfter"]!);
+                    Assert.Equal(Strings(truth["frameworksAfter"]), Strings(app["frameworksAfter"]));
+                    break;
+                case "delisted":
+                    Assert.Equal((long)truth["modelsBefore"]!, (long)app["modelsBefore"]!);
+                    break;
+                default:
+                    Assert.Equal(((long)truth["versionCode"]!["from"]!, (long)truth["versionCode"]!["to"]!),
+                        ((long)app["versionFrom"]!, (long)app["versionTo"]!));
+                    Assert.Equal((string)truth["dl"]!, (string)app["dl"]!);
+                    Assert.Equal(Strings(truth["frameworksBefore"]), Strings(app["frameworksBefore"]));
+                    Assert.Equal(Strings(truth["frameworksAfter"]), Strings(app["frameworksAfter"]));
+                    Assert.Equal((bool)truth["frameworkMigration"]!, (bool)app["frameworkMigration"]!);
+                    Assert.Equal((long)truth["modelsUnchanged"]!, (long)app["modelsUnchanged"]!);
+                    Assert.Equal(Refs(truth["modelsAdded"]), Refs(app["added"]));
+                    Assert.Equal(Refs(truth["modelsRemoved"]), Refs(app["removed"]));
+                    Assert.Equal(truth["modelsUpdated"]!.AsArray().Select(u => (Ref(u!["from"]), Ref(u["to"]))).Order(),
+                        app["updated"]!.AsArray().Select(u => (Ref(u!["from"]), Ref(u["to"]))).Order());
+                    break;
+            }
+        }
+    }
+
+    [Fact]
+    public async Task churn_between_snapshots_that_are_not_consecutive_is_null()
+    {
+        await using var w = new Workspace();
+        await w.IngestAsync("2020-02");
+        await w.ProjectAsync();
+        var data = await w.GraphQLAsync("""{ churn(from: "2020-02", to: "2021-04") { from } }""");
+        Assert.Null(data["churn"]);
+    }
+
+    private static List<string> Strings(JsonNode? list) => list!.AsArray().Select(s => (string)s!).Order().ToList();
+
+    private static string Ref(JsonNode? m) => $"{m!["path"]}|{m["sha256"]}|{(string?)m["format"] ?? (string)m["framework"]!}";
+
+    private static List<string> Refs(JsonNode? list) => list!.AsArray().Select(Ref).Order().ToList();
+}
