@@ -124,6 +124,62 @@ public sealed class FoundationTests
     }
 
     [Fact]
+    public async Task arrow_files_hold_exactly_the_rows_of_the_tables()
+    {
+        await using var w = new Workspace();
+        await w.IngestAsync("2020-02");
+        await w.IngestAsync("2021-04");
+        await w.ProjectAsync();
+        string outDirectory = Path.Combine(w.Root, "arrow");
+        using var warehouse = DuckDbWarehouse.Open(w.Home.DuckDbFile);
+        var files = await new ArrowExporter(warehouse).ExportAsync(outDirectory, CancellationToken.None);
+
+        foreach (var table in WarehouseTables.All)
+        {
+            var columns = table.Columns.Where(c => !table.PartitionedBySnapshot || c.Name != "snapshot").Select(c => c.Name).ToList();
+            string select = string.Join(", ", columns.Select(c => $"\"{c}\""));
+            var expected = warehouse.Query($"SELECT {select} FROM {table.Name}",
+                r => string.Join("|", Enumerable.Range(0, columns.Count).Select(i => Cell(r.IsDBNull(i) ? null : r.GetValue(i))))).Order().ToList();
+            var actual = new List<string>();
+            foreach (var file in files.Where(f => f.Split(Path.DirectorySeparatorChar).Contains(table.Name)))
+            {
+                using var reader = new Apache.Arrow.Ipc.ArrowFileReader(File.OpenRead(file));
+                for (var batch = reader.ReadNextRecordBatch(); batch is not null; batch = reader.ReadNextRecordBatch())
+                {
+                    Assert.Equal(columns, batch.Schema.FieldsList.Select(f => f.Name).ToList());
+                    for (int row = 0; row < batch.Length; row++)
+                        actual.Add(string.Join("|", Enumerable.Range(0, columns.Count).Select(i => ArrowText(batch.Column(i), row))));
+                }
+            }
+            Assert.Equal(expected, actual.Order().ToList());
+        }
+    }
+
+    private static string ArrowText(Apache.Arrow.IArrowArray array, int row) => Cell(array switch
+    {
+        _ when array.IsNull(row) => null,
+        Apache.Arrow.StringArray a => a.GetString(row),
+        Apache.Arrow.Int64Array a => a.GetValue(row),
+        Apache.Arrow.Int32Array a => a.GetValue(row),
+        Apache.Arrow.DoubleArray a => a.GetValue(row),
+        Apache.Arrow.BooleanArray a => a.GetValue(row),
+        Apache.Arrow.Date32Array a => a.GetDateOnly(row),
+        _ => throw new NotSupportedException(array.GetType().Name),
+    });
+
+    /// <summary>One text form for a cell read from DuckDB or from Arrow; integers of any width compare equal.</summary>
+    private static string Cell(object? value) => value switch
+    {
+        null => "∅",
+        DateTime t => DateOnly.FromDateTime(t).ToString("yyyy-MM-dd"),
+        DateOnly d => d.ToString("yyyy-MM-dd"),
+        double x => x.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+        bool b => b ? "true" : "false",
+        IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+        _ => value.ToString()!,
+    };
+
+    [Fact]
     public async Task a_corrupt_apk_is_a_failure_event_with_its_reason_and_the_rest_of_the_folder_is_ingested()
     {
         await using var w = new Workspace();
