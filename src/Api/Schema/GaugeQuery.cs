@@ -6,6 +6,8 @@ namespace GaugeNN.Api.Schema;
 
 public sealed class GaugeQuery : ObjectGraphType
 {
+    public const int MaxPage = 1000;
+
     public GaugeQuery(WarehouseReader reader, ChurnReader churn)
     {
         Name = "Query";
@@ -15,11 +17,37 @@ public sealed class GaugeQuery : ObjectGraphType
         Field<SnapshotDetailType>("snapshot")
             .Description("One snapshot with every app, its model files and framework evidence.")
             .Argument<NonNullGraphType<StringGraphType>>("id")
-            .Resolve(c => Detail(reader, c.GetArgument<string>("id")));
+            .Resolve(c =>
+            {
+                string id = c.GetArgument<string>("id");
+                return reader.Snapshots(id).SingleOrDefault() is { } summary ? new SnapshotDetail(summary, AppViews(reader, id, null)) : null;
+            });
+        Field<AppHistoryType>("app")
+            .Description("One app across every snapshot it appears in.")
+            .Argument<NonNullGraphType<StringGraphType>>("package")
+            .Resolve(c =>
+            {
+                string package = c.GetArgument<string>("package");
+                var history = AppViews(reader, null, package);
+                return history.Count == 0 ? null : new AppHistory(package, history);
+            });
         Field<ModelType>("model")
             .Description("One model by sha256, with its latest dissection.")
             .Argument<NonNullGraphType<StringGraphType>>("sha256")
             .Resolve(c => reader.Model(c.GetArgument<string>("sha256").ToLowerInvariant()));
+        Field<NonNullGraphType<ModelConnectionType>>("models")
+            .Description($"Unique models in sha256 order, filtered; pages of at most {MaxPage}, continued with after: endCursor.")
+            .Argument<ModelFilterType>("filter")
+            .Argument<IntGraphType>("first", a => a.DefaultValue = 50)
+            .Argument<StringGraphType>("after")
+            .Resolve(c =>
+            {
+                int first = c.GetArgument<int>("first");
+                if (first is < 1 or > MaxPage) throw new ExecutionError($"first must be between 1 and {MaxPage}");
+                var filter = c.GetArgument<ModelFilter?>("filter") ?? new ModelFilter();
+                var page = reader.Models(filter with { Format = filter.Format?.ToLowerInvariant() }, first + 1, c.GetArgument<string?>("after"));
+                return new ModelPage(page.Take(first).ToList(), page.Count > first);
+            });
         Field<ChurnType>("churn")
             .Description("What changed between two consecutive snapshots; null when they are not consecutive.")
             .Argument<NonNullGraphType<StringGraphType>>("from")
@@ -31,16 +59,14 @@ public sealed class GaugeQuery : ObjectGraphType
             });
     }
 
-    private static SnapshotDetail? Detail(WarehouseReader reader, string id)
+    /// <summary>Apps with their model files and framework evidence, for one snapshot or one package.</summary>
+    private static List<AppView> AppViews(WarehouseReader reader, string? snapshot, string? package)
     {
-        var summary = reader.Snapshots(id).SingleOrDefault();
-        if (summary is null) return null;
-        var models = reader.ModelFiles(id);
-        var frameworks = reader.Frameworks(id);
-        var apps = reader.Apps(id)
-            .Select(a => new AppView(a, models[a.Package].ToList(), frameworks[a.Package].ToList()))
+        var models = reader.ModelFiles(snapshot, package);
+        var frameworks = reader.Frameworks(snapshot, package);
+        return reader.Apps(snapshot, package)
+            .Select(a => new AppView(a, models[(a.Snapshot, a.Package)].ToList(), frameworks[(a.Snapshot, a.Package)].ToList()))
             .ToList();
-        return new SnapshotDetail(summary, apps);
     }
 }
 

@@ -163,3 +163,61 @@ public sealed class ModelType : ObjectGraphType<ModelSummary>
         Field(x => x.DissectionError, nullable: true);
     }
 }
+
+/// <summary>One app across snapshots.</summary>
+public sealed record AppHistory(string Package, IReadOnlyList<AppView> History);
+
+public sealed class AppHistoryType : ObjectGraphType<AppHistory>
+{
+    public AppHistoryType()
+    {
+        Name = "AppHistory";
+        Field(x => x.Package);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<AppType>>>>("history")
+            .Description("The app in each snapshot, oldest first.").Resolve(c => c.Source.History);
+    }
+}
+
+public sealed class ModelFilterType : InputObjectGraphType<ModelFilter>
+{
+    public ModelFilterType()
+    {
+        Name = "ModelFilter";
+        Field(x => x.Format, nullable: true).Description("tflite, onnx, ncnn, caffe, mnn, … (any case).");
+        Field(x => x.Quantized, nullable: true);
+        Field(x => x.Task, nullable: true);
+        Field(x => x.ArchFingerprint, nullable: true).Description("Models of one architecture (fine-tuned variants).");
+    }
+}
+
+public sealed record ModelPage(IReadOnlyList<ModelSummary> Models, bool HasNextPage);
+
+public sealed class ModelEdgeType : ObjectGraphType<ModelSummary>
+{
+    public ModelEdgeType()
+    {
+        Name = "ModelEdge";
+        Field<NonNullGraphType<StringGraphType>>("cursor").Resolve(c => c.Source.Sha256);
+        Field<NonNullGraphType<ModelType>>("node").Resolve(c => c.Source);
+    }
+}
+
+public sealed class PageInfoType : ObjectGraphType<ModelPage>
+{
+    public PageInfoType()
+    {
+        Name = "PageInfo";
+        Field(x => x.HasNextPage);
+        Field<StringGraphType>("endCursor").Resolve(c => c.Source.Models.LastOrDefault()?.Sha256);
+    }
+}
+
+public sealed class ModelConnectionType : ObjectGraphType<ModelPage>
+{
+    public ModelConnectionType()
+    {
+        Name = "ModelConnection";
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<ModelEdgeType>>>>("edges").Resolve(c => c.Source.Models);
+        Field<NonNullGraphType<PageInfoType>>("pageInfo").Resolve(c => c.Source);
+    }
+}

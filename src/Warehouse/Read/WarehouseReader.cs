@@ -26,6 +26,10 @@ public sealed record ModelSummary(
     IReadOnlyList<NameCount> Ops, IReadOnlyList<NameCount> WeightDtypes, IReadOnlyList<TensorSpec> Inputs,
     IReadOnlyList<TensorSpec> Outputs, string? ArchFingerprint, string? Task, string? TaskRule, string? DissectionError);
 
+/// <summary>Conditions on models; null fields do not filter.</summary>
+public sealed record ModelFilter(string? Sha256 = null, string? Format = null, bool? Quantized = null, string? Task = null,
+    string? ArchFingerprint = null);
+
 /// <summary>The read side the API serves: plain queries over the warehouse tables, never a write.</summary>
 public sealed class WarehouseReader(DuckDbWarehouse warehouse)
 {
@@ -42,40 +46,50 @@ public sealed class WarehouseReader(DuckDbWarehouse warehouse)
             r.GetInt64(10), r.GetInt64(11), Parse<List<FormatCount>>(r.GetString(12))),
         id, id);
 
-    public IReadOnlyList<AppInSnapshot> Apps(string snapshot) => warehouse.Query(
+    /// <summary>Apps by snapshot and/or package (null = any), in snapshot then package order.</summary>
+    public IReadOnlyList<AppInSnapshot> Apps(string? snapshot, string? package = null) => warehouse.Query(
         $"""
         SELECT package, snapshot, listed, scanned, title, category, version_code, version_name, min_sdk, target_sdk
-        FROM {WarehouseTables.FactAppSnapshot.Name} WHERE snapshot = ? ORDER BY package
+        FROM {WarehouseTables.FactAppSnapshot.Name} WHERE {AppFilter} ORDER BY snapshot, package
         """,
         r => new AppInSnapshot(r.GetString(0), r.GetString(1), r.GetBoolean(2), r.GetBoolean(3), NullableString(r, 4),
             NullableString(r, 5), r.IsDBNull(6) ? null : r.GetInt64(6), NullableString(r, 7),
             r.IsDBNull(8) ? null : r.GetInt32(8), r.IsDBNull(9) ? null : r.GetInt32(9)),
-        snapshot);
+        snapshot, snapshot, package, package);
 
-    /// <summary>Model files per package in one snapshot, in path order.</summary>
-    public ILookup<string, AppModelFile> ModelFiles(string snapshot) => warehouse.Query(
+    /// <summary>Model files keyed by (snapshot, package), in path order.</summary>
+    public ILookup<(string Snapshot, string Package), AppModelFile> ModelFiles(string? snapshot, string? package = null) => warehouse.Query(
         $"""
-        SELECT package, path, sha256, format, bytes, encrypted, entropy, storage, evidence_json
-        FROM {WarehouseTables.FactAppModel.Name} WHERE snapshot = ? ORDER BY package, path
+        SELECT snapshot, package, path, sha256, format, bytes, encrypted, entropy, storage, evidence_json
+        FROM {WarehouseTables.FactAppModel.Name} WHERE {AppFilter} ORDER BY snapshot, package, path
         """,
-        r => (Package: r.GetString(0), File: new AppModelFile(r.GetString(1), r.GetString(2), r.GetString(3),
-            r.GetInt64(4), r.GetBoolean(5), r.GetDouble(6), r.GetString(7), Parse<List<string>>(r.GetString(8)))),
-        snapshot).ToLookup(x => x.Package, x => x.File);
+        r => (Key: (r.GetString(0), r.GetString(1)), File: new AppModelFile(r.GetString(2), r.GetString(3), r.GetString(4),
+            r.GetInt64(5), r.GetBoolean(6), r.GetDouble(7), r.GetString(8), Parse<List<string>>(r.GetString(9)))),
+        snapshot, snapshot, package, package).ToLookup(x => x.Key, x => x.File);
 
-    public ILookup<string, FrameworkUse> Frameworks(string snapshot) => warehouse.Query(
+    /// <summary>Frameworks with their kinds of evidence, keyed by (snapshot, package).</summary>
+    public ILookup<(string Snapshot, string Package), FrameworkUse> Frameworks(string? snapshot, string? package = null) => warehouse.Query(
         $"""
-        SELECT package, framework, list(DISTINCT kind ORDER BY kind)
-        FROM {WarehouseTables.FactFrameworkEvidence.Name} WHERE snapshot = ? GROUP BY ALL ORDER BY package, framework
+        SELECT snapshot, package, framework, list(DISTINCT kind ORDER BY kind)
+        FROM {WarehouseTables.FactFrameworkEvidence.Name} WHERE {AppFilter} GROUP BY ALL ORDER BY snapshot, package, framework
         """,
-        r => (Package: r.GetString(0), Use: new FrameworkUse(r.GetString(1), ((System.Collections.IEnumerable)r.GetValue(2)).Cast<string>().ToList())),
-        snapshot).ToLookup(x => x.Package, x => x.Use);
+        r => (Key: (r.GetString(0), r.GetString(1)), Use: new FrameworkUse(r.GetString(2), ((System.Collections.IEnumerable)r.GetValue(3)).Cast<string>().ToList())),
+        snapshot, snapshot, package, package).ToLookup(x => x.Key, x => x.Use);
 
-    public ModelSummary? Model(string sha256) => warehouse.Query(
+    private const string AppFilter = "(? IS NULL OR snapshot = ?) AND (? IS NULL OR package = ?)";
+
+    public ModelSummary? Model(string sha256) => Models(new ModelFilter(Sha256: sha256), 1, null).SingleOrDefault();
+
+    /// <summary>Models matching <paramref name="filter"/> in sha256 order, after the cursor sha256, at most <paramref name="first"/>.</summary>
+    public IReadOnlyList<ModelSummary> Models(ModelFilter filter, int first, string? afterSha256) => warehouse.Query(
         $"""
         SELECT sha256, format, bytes, encrypted, app_count, first_snapshot, last_snapshot, analyser_version, params, macs,
                macs_unknown_nodes, flops, quantized, layers, ops_json, weight_dtypes_json, inputs_json, outputs_json,
                arch_fingerprint, task, task_rule, dissection_error
-        FROM {WarehouseTables.DimModel.Name} WHERE sha256 = ?
+        FROM {WarehouseTables.DimModel.Name}
+        WHERE (? IS NULL OR sha256 = ?) AND (? IS NULL OR format = ?) AND (? IS NULL OR quantized = ?)
+          AND (? IS NULL OR task = ?) AND (? IS NULL OR arch_fingerprint = ?) AND sha256 > ?
+        ORDER BY sha256 LIMIT ?
         """,
         r => new ModelSummary(r.GetString(0), r.GetString(1), r.GetInt64(2), r.GetBoolean(3), r.GetInt64(4),
             r.GetString(5), r.GetString(6), r.IsDBNull(7) ? null : r.GetInt32(7), NullableLong(r, 8), NullableLong(r, 9),
@@ -83,7 +97,8 @@ public sealed class WarehouseReader(DuckDbWarehouse warehouse)
             r.IsDBNull(13) ? null : r.GetInt32(13), ParseOrEmpty<NameCount>(r, 14), ParseOrEmpty<NameCount>(r, 15),
             ParseOrEmpty<TensorSpec>(r, 16), ParseOrEmpty<TensorSpec>(r, 17), NullableString(r, 18),
             NullableString(r, 19), NullableString(r, 20), NullableString(r, 21)),
-        sha256).SingleOrDefault();
+        filter.Sha256, filter.Sha256, filter.Format, filter.Format, filter.Quantized, filter.Quantized, filter.Task, filter.Task,
+        filter.ArchFingerprint, filter.ArchFingerprint, afterSha256 ?? "", first);
 
     private static T Parse<T>(string json) => JsonSerializer.Deserialize<T>(json, Json)!;
 
