@@ -13,12 +13,18 @@ public sealed class FlatBuffer
 {
     private const int UOffsetSize = 4;
     private const int VTableHeaderSize = 4;
+    private static readonly UTF8Encoding StrictUtf8 = new(false, true);
     private readonly ReadOnlyMemory<byte> _bytes;
+    private long _workLeft;
 
     public FlatBuffer(ReadOnlyMemory<byte> bytes, string format)
     {
         _bytes = bytes;
         Format = format;
+        // Offsets only point forward, so there are no cycles, but one object may be referenced from many places and
+        // a crafted file can make a walk revisit it exponentially often. Each object a tree-shaped buffer holds is
+        // reached once and costs at least a byte, so twice the length (plus slack) bounds any honest walk.
+        _workLeft = 2L * bytes.Length + 1024;
     }
 
     public string Format { get; }
@@ -40,6 +46,7 @@ public sealed class FlatBuffer
 
     internal FlatTable TableAt(int position, string field)
     {
+        Charge(1, position, field);
         Touch(position, 4, field);
         long vtable = position - (long)BinaryPrimitives.ReadInt32LittleEndian(Span[position..]);
         if (vtable < 0 || vtable > Length - VTableHeaderSize)
@@ -75,6 +82,7 @@ public sealed class FlatBuffer
         long bytes = count * (long)elementSize;
         if (bytes > Length - (start + 4L))
             throw Fail(start, field, $"vector of {count} x {elementSize} bytes is longer than the buffer");
+        Charge(1 + count, start, field);
         Touch(start + 4, (int)bytes, field);
         return new FlatVector(this, start + 4, (int)count, elementSize, field);
     }
@@ -86,7 +94,7 @@ public sealed class FlatBuffer
         Touch(vector.Start + vector.Count, 1, field);
         try
         {
-            return new UTF8Encoding(false, true).GetString(Span.Slice(vector.Start, vector.Count));
+            return StrictUtf8.GetString(Span.Slice(vector.Start, vector.Count));
         }
         catch (DecoderFallbackException)
         {
@@ -99,6 +107,13 @@ public sealed class FlatBuffer
         if (start < 0 || length < 0 || start + length > Length)
             throw Fail(start, field, $"{length} bytes at {start} run past the end of the {Length}-byte buffer");
         if (start + length > End) End = (int)(start + length);
+    }
+
+    private void Charge(long units, long at, string field)
+    {
+        _workLeft -= units;
+        if (_workLeft < 0)
+            throw Fail(at, field, "objects are shared so often that walking them exceeds the work budget");
     }
 
     internal MalformedModelException Fail(long offset, string field, string problem) => new(Format, offset, field, problem);
@@ -137,7 +152,8 @@ public readonly struct FlatTable
 
     public bool Has(int index) => FieldOffset(index, 0, "?") != 0;
 
-    private ReadOnlySpan<byte> Scalar(int index, int width, string field)
+    /// <summary>The inline bytes of a scalar field (checked to lie inside the table), empty when absent.</summary>
+    public ReadOnlySpan<byte> Scalar(int index, int width, string field)
     {
         int offset = FieldOffset(index, width, field);
         return offset == 0 ? default : _buffer.Span.Slice(Position + offset, width);

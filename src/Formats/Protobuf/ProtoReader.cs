@@ -21,6 +21,8 @@ public enum WireType
 public ref struct ProtoReader
 {
     private const int MaxVarintBytes = 10;
+    private static readonly UTF8Encoding StrictUtf8 = new(false, true);
+    private const ulong MaxFieldNumber = 536_870_911;
     private readonly ReadOnlySpan<byte> _data;
     private readonly long _origin;
     private readonly string _format;
@@ -45,10 +47,11 @@ public ref struct ProtoReader
         wireType = 0;
         if (AtEnd) return false;
         ulong key = ReadVarint("tag");
-        field = (int)(key >> 3);
+        ulong number = key >> 3;
+        if (number is 0 or > MaxFieldNumber)
+            throw Fail("tag", $"field number {number} is invalid");
+        field = (int)number;
         wireType = (WireType)(key & 7);
-        if (field <= 0 || key >> 3 > 536_870_911)
-            throw Fail("tag", $"field number {key >> 3} is invalid");
         if (wireType is WireType.StartGroup or WireType.EndGroup || (int)wireType > 5)
             throw Fail("tag", $"wire type {(int)wireType} is not supported");
         return true;
@@ -90,7 +93,7 @@ public ref struct ProtoReader
         var bytes = ReadBytes(field, out long at);
         try
         {
-            return new UTF8Encoding(false, true).GetString(bytes);
+            return StrictUtf8.GetString(bytes);
         }
         catch (DecoderFallbackException)
         {

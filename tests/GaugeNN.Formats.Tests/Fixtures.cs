@@ -1,0 +1,43 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+
+namespace GaugeNN.Formats.Tests;
+
+/// <summary>The shared model fixtures (tests/fixtures/models) and their independent ground truth.</summary>
+internal static class Fixtures
+{
+    public static readonly string Root = FindRoot();
+    public static string ModelsFolder => Path.Combine(Root, "tests", "fixtures", "models");
+    public static string RegressionsFolder => Path.Combine(Root, "tests", "GaugeNN.Formats.Tests", "regressions");
+
+    private static readonly Lazy<JsonElement> ExpectedModels = new(() =>
+        JsonDocument.Parse(File.ReadAllBytes(Path.Combine(Root, "tests", "fixtures", "expected-models.json")))
+            .RootElement.GetProperty("models").Clone());
+
+    public static JsonElement Expected(string key) => ExpectedModels.Value.GetProperty(key);
+
+    public static IEnumerable<string> ExpectedKeys() => ExpectedModels.Value.EnumerateObject().Select(p => p.Name);
+
+    /// <summary>A model under tests/fixtures/models, or under this project's fixtures/ when the key starts "local/".</summary>
+    public static byte[] Read(string key) => File.ReadAllBytes(key.StartsWith("local/", StringComparison.Ordinal)
+        ? Path.Combine(Root, "tests", "GaugeNN.Formats.Tests", "fixtures", key["local/".Length..])
+        : Path.Combine(ModelsFolder, key));
+
+    public static IEnumerable<string> KeysOf(string framework) =>
+        ExpectedKeys().Where(k => Expected(k).GetProperty("framework").GetString() == framework);
+
+    public static TheoryData<string> Theory(IEnumerable<string> keys)
+    {
+        var data = new TheoryData<string>();
+        foreach (string key in keys) data.Add(key);
+        return data;
+    }
+
+    // Test binaries may be built into any artifacts folder, so the repository is found from this source file.
+    private static string FindRoot([CallerFilePath] string sourceFile = "")
+    {
+        for (var folder = new DirectoryInfo(Path.GetDirectoryName(sourceFile)!); folder is not null; folder = folder.Parent)
+            if (File.Exists(Path.Combine(folder.FullName, "GaugeNN.sln"))) return folder.FullName;
+        throw new InvalidOperationException("GaugeNN.sln not found above the test binaries");
+    }
+}
