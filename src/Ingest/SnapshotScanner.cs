@@ -1,11 +1,14 @@
-using System.IO.Compression;
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.RegularExpressions;
 using System.Threading.Channels;
 using GaugeNN.Events;
-using GaugeNN.Formats;
+using GaugeNN.Ingest.Archives;
+using GaugeNN.Ingest.Detection;
 using GaugeNN.Ingest.Listing;
+using Microsoft.Win32.SafeHandles;
 
 namespace GaugeNN.Ingest;
 
@@ -16,25 +19,38 @@ public sealed record AppScan(string Package, string Snapshot, string ScanKey, IR
 /// Reads a snapshot folder (<c>*.apk</c>, bundles, OBBs and an optional <c>listing.jsonl</c>) and yields one
 /// <see cref="AppScan"/> per app. Nothing is extracted to disk and nothing from an APK is executed.
 /// </summary>
-public sealed class SnapshotScanner(IngestOptions options, TimeProvider time)
+public sealed partial class SnapshotScanner(IngestOptions options, TimeProvider time)
 {
     private static readonly string[] AppFileExtensions = [".apk", ".apks", ".xapk", ".apkm"];
+    private const int HashChunkBytes = 1 << 20;
+    private const string Step = "!/";
+
+    /// <summary>
+    /// File buffers, at most one per size class per concurrent app: memory stays flat however many apps a run has,
+    /// unlike the shared pool, which keeps arrays per thread.
+    /// </summary>
+    private readonly ArrayPool<byte> _buffers = ArrayPool<byte>.Create(
+        (int)Math.Clamp(options.WholeFileReadBytes, HashChunkBytes, Array.MaxLength), Math.Max(1, options.Parallelism));
+
+    /// <summary>An OBB expansion file names its app: <c>main|patch.&lt;versionCode&gt;.&lt;package&gt;.obb</c>.</summary>
+    [GeneratedRegex(@"^(?:main|patch)\.\d+\.(?<package>[A-Za-z0-9_.]+)\.obb$")]
+    private static partial Regex ObbName();
+
+    /// <summary>An app to scan: its listing line (or one made up from the file name), and OBBs found beside it.</summary>
+    private sealed record PlannedApp(ListingEntry Entry, bool Listed, IReadOnlyList<string> ExtraObbs);
 
     public async IAsyncEnumerable<AppScan> ScanAsync(
         string snapshot, string directory, [EnumeratorCancellation] CancellationToken ct = default)
     {
-        var (apps, listingErrors) = PlanApps(directory);
-        var now = time.GetUtcNow();
-        foreach (var error in listingErrors)
-            yield return new AppScan("", snapshot, "listing", [new AppScanFailed("", snapshot, ListingReader.FileName, error, now)]);
-
-        var results = Channel.CreateBounded<AppScan>(Math.Max(1, options.Parallelism) * 2);
+        var plan = new SnapshotPlan(directory, options);
+        int parallelism = Math.Max(1, options.Parallelism);
+        var results = Channel.CreateBounded<AppScan>(parallelism * 2);
         var producer = Task.Run(async () =>
         {
             try
             {
-                await Parallel.ForEachAsync(apps, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Parallelism), CancellationToken = ct },
-                    async (app, token) => await results.Writer.WriteAsync(ScanApp(snapshot, directory, app), token));
+                await Parallel.ForEachAsync(plan.Apps(), new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct },
+                    async (app, token) => await results.Writer.WriteAsync(ScanApp(snapshot, directory, app, token), token));
                 results.Writer.Complete();
             }
             catch (Exception e)
@@ -45,108 +61,174 @@ public sealed class SnapshotScanner(IngestOptions options, TimeProvider time)
         await foreach (var scan in results.Reader.ReadAllAsync(ct))
             yield return scan;
         await producer;
-    }
 
-    /// <summary>Listed apps first (in listing order), then app files in the folder that no listing line names.</summary>
-    private static (List<(ListingEntry Entry, bool Listed)> Apps, List<string> Errors) PlanApps(string directory)
-    {
-        var apps = new List<(ListingEntry, bool)>();
-        var errors = new List<string>();
-        var claimed = new HashSet<string>(StringComparer.Ordinal);
-        string listing = Path.Combine(directory, ListingReader.FileName);
-        if (File.Exists(listing))
-        {
-            var (entries, listingErrors) = ListingReader.Read(listing);
-            errors.AddRange(listingErrors);
-            foreach (var entry in entries)
-            {
-                apps.Add((entry, true));
-                claimed.UnionWith(entry.Files);
-            }
-        }
-        foreach (var file in Directory.EnumerateFiles(directory).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal))
-        {
-            if (claimed.Contains(file) || !AppFileExtensions.Contains(Path.GetExtension(file), StringComparer.OrdinalIgnoreCase)) continue;
-            apps.Add((new ListingEntry(Path.GetFileNameWithoutExtension(file), null, null, null, null, null, null, [file]), false));
-        }
-        return (apps, errors);
-    }
-
-    private AppScan ScanApp(string snapshot, string directory, (ListingEntry Entry, bool Listed) app)
-    {
-        var (entry, listed) = app;
         var now = time.GetUtcNow();
-        var events = new List<object>();
-        if (listed)
-            events.Add(new AppListed(entry.Package, snapshot, entry.Title, entry.Category, entry.Installs, entry.Rating,
-                entry.Rank, entry.CrawledAt, entry.Files, now));
+        foreach (var error in plan.ListingErrors)
+            yield return new AppScan("", snapshot, "listing", [new AppScanFailed("", snapshot, ListingReader.FileName, error, now)]);
+    }
 
-        var scanned = new List<ScannedFile>();
-        var failures = new List<(string File, string Reason)>();
-        var found = new List<(string Path, byte[] Bytes, string Format, string Storage)>();
-        int entries = 0;
-        bool prefixWithFile = entry.Files.Count > 1;
-        if (entry.Files.Count == 0) failures.Add(("", "the listing names no file for this app"));
-        foreach (var file in entry.Files)
+    /// <summary>
+    /// Which files make up which app, produced lazily as the scan pulls apps. Listed apps come first, in listing
+    /// order, streamed from the listing so that memory does not grow with the number of apps; then app files no
+    /// listing line names. An OBB no listing line names joins the app its file name names (listed or not); one whose
+    /// app is nowhere is scanned as that app. Bad listing lines are collected in <see cref="ListingErrors"/>.
+    /// </summary>
+    private sealed class SnapshotPlan(string directory, IngestOptions options)
+    {
+        public List<string> ListingErrors { get; } = [];
+
+        public IEnumerable<PlannedApp> Apps()
         {
+            var claimed = new HashSet<string>(StringComparer.Ordinal);
+            // OBBs are few, so all of them are looked at up front; the packages they name are the only ones remembered.
+            var obbsByPackage = Directory.EnumerateFiles(directory).Select(Path.GetFileName).OfType<string>()
+                .Select(f => (File: f, Match: ObbName().Match(f))).Where(o => o.Match.Success)
+                .ToLookup(o => o.Match.Groups["package"].Value, o => o.File, StringComparer.Ordinal);
+            var obbPackagesWithApp = new HashSet<string>(StringComparer.Ordinal);
+            List<string> ExtraObbs(string package, IReadOnlyList<string> ownFiles)
+            {
+                if (!obbsByPackage.Contains(package)) return [];
+                obbPackagesWithApp.Add(package);
+                return obbsByPackage[package].Where(f => !ownFiles.Contains(f)).ToList();
+            }
+
+            string listing = Path.Combine(directory, ListingReader.FileName);
+            if (File.Exists(listing))
+                foreach (var (entry, error) in ListingReader.ReadLines(listing))
+                {
+                    if (error is not null) ListingErrors.Add(error);
+                    if (entry is null) continue;
+                    claimed.UnionWith(entry.Files);
+                    yield return new PlannedApp(entry, true, ExtraObbs(entry.Package, entry.Files));
+                }
+            foreach (var file in Directory.EnumerateFiles(directory).Select(Path.GetFileName).OfType<string>())
+            {
+                if (claimed.Contains(file) || !AppFileExtensions.Contains(Path.GetExtension(file), StringComparer.OrdinalIgnoreCase)) continue;
+                string package = PackageOfUnlisted(Path.Combine(directory, file), options) ?? Path.GetFileNameWithoutExtension(file);
+                yield return new PlannedApp(Unlisted(package, file), false, ExtraObbs(package, [file]));
+            }
+            foreach (var orphans in obbsByPackage.Where(g => !obbPackagesWithApp.Contains(g.Key)))
+                if (orphans.Where(f => !claimed.Contains(f)).ToArray() is { Length: > 0 } unclaimed)
+                    yield return new PlannedApp(Unlisted(orphans.Key, unclaimed), false, []);
+        }
+    }
+
+    private static string? PackageOfUnlisted(string path, IngestOptions options)
+    {
+        try
+        {
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            return ManifestPeek.PackageOf(ByteSource.FromFile(handle), options) is { Length: > 0 } package ? package : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static ListingEntry Unlisted(string package, params string[] files) => new(package, null, null, null, null, null, null, files);
+
+    private AppScan ScanApp(string snapshot, string directory, PlannedApp app, CancellationToken ct)
+    {
+        var (entry, listed, extraObbs) = app;
+        var now = time.GetUtcNow();
+        var findings = new AppFindings();
+        var budget = new InflationBudget(options.MaxTotalInflatedBytes);
+        var walker = new ArchiveWalker(options, options.ModelStoreDirectory is { } root ? new ModelBlobStore(root) : null);
+        var scanned = new List<ScannedFile>();
+        var missing = new List<(string File, string Reason)>();
+        bool anyReadable = false;
+
+        if (entry.Files.Count == 0) missing.Add(("", "listed but not scanned: the listing names no file for this app"));
+        bool prefixListed = entry.Files.Count > 1;
+        var files = entry.Files.Select(f => (File: f, Prefix: prefixListed ? f + Step : ""))
+            .Concat(extraObbs.Select(f => (File: f, Prefix: f + Step)));
+        foreach (var (file, prefix) in files)
+        {
+            ct.ThrowIfCancellationRequested();
             string path = Path.Combine(directory, file);
             if (!File.Exists(path))
             {
-                failures.Add((file, $"file '{file}' is not in the snapshot folder"));
+                missing.Add((file, $"listed but not scanned: file '{file}' is not in the snapshot folder"));
                 continue;
             }
-            var info = new FileInfo(path);
-            scanned.Add(new ScannedFile(file, Sha256File(path), info.Length));
             try
             {
-                entries += ScanArchive(path, prefixWithFile ? file + "!/" : "", found);
+                using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
+                long length = RandomAccess.GetLength(handle);
+                if (length <= options.WholeFileReadBytes)
+                {
+                    // One read serves both the digest and the walk; most APKs are this small. The buffer comes back to
+                    // the scanner's pool (the walk copies out whatever it keeps), so many apps do not churn the heap.
+                    var rented = _buffers.Rent((int)length);
+                    try
+                    {
+                        var bytes = rented.AsMemory(0, (int)length);
+                        ByteSource.FromFile(handle).ReadExactly(0, bytes.Span, "file");
+                        scanned.Add(new ScannedFile(file, Convert.ToHexStringLower(SHA256.HashData(bytes.Span)), length));
+                        anyReadable |= walker.WalkFile(ByteSource.FromMemory(bytes), file, prefix, findings, budget);
+                    }
+                    finally
+                    {
+                        _buffers.Return(rented);
+                    }
+                }
+                else
+                {
+                    scanned.Add(new ScannedFile(file, Sha256Of(handle, _buffers), length));
+                    anyReadable |= walker.WalkFile(ByteSource.FromFile(handle), file, prefix, findings, budget);
+                }
             }
-            catch (Exception e) when (e is InvalidDataException or IOException or NotSupportedException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                failures.Add((file, $"{file}: not a readable zip archive: {e.Message}"));
+                missing.Add((file, $"{file}: could not be read: {e.Message}"));
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // A reader bug must not take the snapshot down; the fuzz tests call the walker directly and fail on it.
+                missing.Add((file, $"{file}: internal error while scanning: {e.GetType().Name}: {e.Message}"));
             }
         }
 
+        var manifest = findings.Manifest;
+        string package = entry.Package; // an unlisted app's was read from its manifest when the snapshot was planned
         string scanKey = ScanKeyOf(scanned, entry.Files);
-        foreach (var (file, reason) in failures)
-            events.Add(new AppScanFailed(entry.Package, snapshot, file.Length == 0 ? null : file, reason, now));
-        if (scanned.Count > 0 && failures.Count < entry.Files.Count)
+        var events = new List<object>();
+        if (listed)
+            events.Add(new AppListed(package, snapshot, entry.Title, entry.Category, entry.Installs, entry.Rating,
+                entry.Rank, entry.CrawledAt, entry.Files, now));
+        foreach (var (file, reason) in missing)
+            events.Add(new AppScanFailed(package, snapshot, file.Length == 0 ? null : file, reason, now));
+        foreach (var problem in findings.Problems)
+            events.Add(new AppScanFailed(package, snapshot, problem.File, problem.Reason, now));
+        if (anyReadable)
         {
-            events.Add(new ApkScanned(entry.Package, snapshot, scanKey, scanned, null, null, null, null, [], [], entries, now));
-            var store = options.ModelStoreDirectory is { } root ? new ModelBlobStore(root) : null;
-            foreach (var (modelPath, bytes, format, storage) in found)
-            {
-                string sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
-                store?.Put(sha, bytes);
-                events.Add(new ModelFileFound(entry.Package, snapshot, scanKey, modelPath, sha, bytes.Length, format,
-                    ["magic"], false, 0, storage, now));
-            }
+            events.Add(new ApkScanned(package, snapshot, scanKey, scanned, manifest?.VersionCode, manifest?.VersionName,
+                manifest?.MinSdk, manifest?.TargetSdk, manifest?.Permissions ?? [], manifest?.Features ?? [], findings.Entries, now));
+            foreach (var model in findings.Models)
+                events.Add(new ModelFileFound(package, snapshot, scanKey, model.Path, model.Sha256, model.Bytes, model.Format,
+                    model.Evidence, model.Encrypted, model.Entropy, model.Storage, now));
+            foreach (var evidence in findings.Evidence)
+                events.Add(new FrameworkEvidenceFound(package, snapshot, scanKey, evidence.Framework, evidence.Kind, evidence.Detail, now));
         }
-        return new AppScan(entry.Package, snapshot, scanKey, events);
+        return new AppScan(package, snapshot, scanKey, events);
     }
 
-    private int ScanArchive(string path, string prefix, List<(string, byte[], string, string)> found)
+    private static string Sha256Of(SafeFileHandle handle, ArrayPool<byte> buffers)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        using var zip = new ZipArchive(stream, ZipArchiveMode.Read);
-        int count = 0;
-        foreach (var entry in zip.Entries)
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = buffers.Rent(HashChunkBytes);
+        try
         {
-            count++;
-            if (entry.FullName.EndsWith('/') || entry.Length < 8 || entry.Length > options.MaxEntryBytes) continue;
-            var bytes = new byte[entry.Length];
-            using (var content = entry.Open())
-                content.ReadExactly(bytes);
-            if (FormatProbe.Identify(bytes, entry.FullName) is { } id)
-                found.Add((prefix + entry.FullName, bytes, id.Format, entry.CompressedLength == entry.Length ? "stored" : "deflated"));
+            long offset = 0;
+            for (int read; (read = RandomAccess.Read(handle, buffer, offset)) > 0; offset += read)
+                hash.AppendData(buffer, 0, read);
+            return Convert.ToHexStringLower(hash.GetHashAndReset());
         }
-        return count;
-    }
-
-    private static string Sha256File(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
+        finally
+        {
+            buffers.Return(buffer);
+        }
     }
 
     /// <summary>Identifies the exact bytes scanned for an app, so the same files re-ingested append nothing.</summary>

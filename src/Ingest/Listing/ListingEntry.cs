@@ -11,26 +11,29 @@ public static class ListingReader
 {
     public const string FileName = "listing.jsonl";
 
-    /// <summary>Reads every line; a bad line is returned as an error with its line number, the rest still count.</summary>
-    public static (List<ListingEntry> Entries, List<string> Errors) Read(string path)
+    /// <summary>
+    /// Streams the listing, one result per non-blank line: the entry, or the error that line has (with its line
+    /// number); a bad line never stops the rest. Streaming keeps memory flat however many apps a snapshot lists.
+    /// </summary>
+    public static IEnumerable<(ListingEntry? Entry, string? Error)> ReadLines(string path)
     {
-        var entries = new List<ListingEntry>();
-        var errors = new List<string>();
         int lineNumber = 0;
         foreach (var line in File.ReadLines(path))
         {
             lineNumber++;
             if (string.IsNullOrWhiteSpace(line)) continue;
+            ListingEntry? entry = null;
+            string? error = null;
             try
             {
-                entries.Add(Parse(line));
+                entry = Parse(line);
             }
             catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or KeyNotFoundException)
             {
-                errors.Add($"{FileName} line {lineNumber}: {e.Message}");
+                error = $"{FileName} line {lineNumber}: {e.Message}";
             }
+            yield return (entry, error);
         }
-        return (entries, errors);
     }
 
     private static ListingEntry Parse(string line)
