@@ -24,9 +24,11 @@ public static class ApiHost
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        builder.Services.AddSingleton(_ => DuckDbWarehouse.Open(duckDbFile, readOnly: true));
-        builder.Services.AddSingleton<WarehouseReader>();
-        builder.Services.AddSingleton<ChurnReader>();
+        // Per request: DuckDB lets one process write a file only while no other holds it, so the API holds the
+        // warehouse just for the length of a request and `gaugenn project` can bring it up to date in between.
+        builder.Services.AddScoped(_ => DuckDbWarehouse.Open(duckDbFile, readOnly: true));
+        builder.Services.AddScoped<WarehouseReader>();
+        builder.Services.AddScoped<ChurnReader>();
         builder.Services.AddGraphQL(b => b
             .AddSchema<GaugeSchema>()
             .AddGraphTypes(typeof(GaugeSchema).Assembly)

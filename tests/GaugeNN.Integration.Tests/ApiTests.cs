@@ -78,6 +78,26 @@ public sealed class ApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task a_running_api_answers_with_what_a_projection_made_while_it_was_serving()
+    {
+        await using var w = new Workspace();
+        await w.IngestAsync("2020-02");
+        await w.ProjectAsync();
+        await using var app = ApiHost.Build(w.Home.DuckDbFile, 0);
+        await app.StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+        async Task<List<string>> SnapshotIds() =>
+            JsonNode.Parse(await (await http.PostAsJsonAsync("/graphql", new { query = "{ snapshots { id } }" })).Content.ReadAsStringAsync())!
+                ["data"]!["snapshots"]!.AsArray().Select(s => (string)s!["id"]!).ToList();
+
+        Assert.Equal(["2020-02"], await SnapshotIds());
+        await w.IngestAsync("2021-04");
+        await w.ProjectAsync();
+        Assert.Equal(["2020-02", "2021-04"], await SnapshotIds());
+        await app.StopAsync();
+    }
+
+    [Fact]
     public async Task bad_requests_too_deep_queries_and_oversized_pages_are_refused_with_a_message()
     {
         await using var app = ApiHost.Build(_w.Home.DuckDbFile, 0);

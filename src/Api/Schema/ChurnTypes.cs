@@ -1,6 +1,7 @@
 using GaugeNN.Warehouse.Read;
 using GraphQL;
 using GraphQL.Types;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GaugeNN.Api.Schema;
 
@@ -83,7 +84,7 @@ public sealed class ChurnType : ObjectGraphType<ChurnPair>
 {
     public const int MaxPage = 1000;
 
-    public ChurnType(ChurnReader reader)
+    public ChurnType()
     {
         Name = "Churn";
         Field(x => x.From);
@@ -97,7 +98,7 @@ public sealed class ChurnType : ObjectGraphType<ChurnPair>
             {
                 int first = c.GetArgument<int>("first");
                 if (first is < 1 or > MaxPage) throw new ExecutionError($"first must be between 1 and {MaxPage}");
-                return reader.Apps(c.Source.From, c.Source.To, first, c.GetArgument<string?>("after"));
+                return c.RequestServices!.GetRequiredService<ChurnReader>().Apps(c.Source.From, c.Source.To, first, c.GetArgument<string?>("after"));
             });
     }
 }

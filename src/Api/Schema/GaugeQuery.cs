@@ -1,6 +1,7 @@
 using GaugeNN.Warehouse.Read;
 using GraphQL;
 using GraphQL.Types;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GaugeNN.Api.Schema;
 
@@ -8,18 +9,19 @@ public sealed class GaugeQuery : ObjectGraphType
 {
     public const int MaxPage = 1000;
 
-    public GaugeQuery(WarehouseReader reader, ChurnReader churn)
+    public GaugeQuery()
     {
         Name = "Query";
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<SnapshotType>>>>("snapshots")
             .Description("Every snapshot with its counts.")
-            .Resolve(_ => reader.Snapshots());
+            .Resolve(c => Reader(c).Snapshots());
         Field<SnapshotDetailType>("snapshot")
             .Description("One snapshot with every app, its model files and framework evidence.")
             .Argument<NonNullGraphType<StringGraphType>>("id")
             .Resolve(c =>
             {
                 string id = c.GetArgument<string>("id");
+                var reader = Reader(c);
                 return reader.Snapshots(id).SingleOrDefault() is { } summary ? new SnapshotDetail(summary, AppViews(reader, id, null)) : null;
             });
         Field<AppHistoryType>("app")
@@ -28,13 +30,13 @@ public sealed class GaugeQuery : ObjectGraphType
             .Resolve(c =>
             {
                 string package = c.GetArgument<string>("package");
-                var history = AppViews(reader, null, package);
+                var history = AppViews(Reader(c), null, package);
                 return history.Count == 0 ? null : new AppHistory(package, history);
             });
         Field<ModelType>("model")
             .Description("One model by sha256, with its latest dissection.")
             .Argument<NonNullGraphType<StringGraphType>>("sha256")
-            .Resolve(c => reader.Model(c.GetArgument<string>("sha256").ToLowerInvariant()));
+            .Resolve(c => Reader(c).Model(c.GetArgument<string>("sha256").ToLowerInvariant()));
         Field<NonNullGraphType<ModelConnectionType>>("models")
             .Description($"Unique models in sha256 order, filtered; pages of at most {MaxPage}, continued with after: endCursor.")
             .Argument<ModelFilterType>("filter")
@@ -45,7 +47,7 @@ public sealed class GaugeQuery : ObjectGraphType
                 int first = c.GetArgument<int>("first");
                 if (first is < 1 or > MaxPage) throw new ExecutionError($"first must be between 1 and {MaxPage}");
                 var filter = c.GetArgument<ModelFilter?>("filter") ?? new ModelFilter();
-                var page = reader.Models(filter with { Format = filter.Format?.ToLowerInvariant() }, first + 1, c.GetArgument<string?>("after"));
+                var page = Reader(c).Models(filter with { Format = filter.Format?.ToLowerInvariant() }, first + 1, c.GetArgument<string?>("after"));
                 return new ModelPage(page.Take(first).ToList(), page.Count > first);
             });
         Field<ChurnType>("churn")
@@ -55,9 +57,12 @@ public sealed class GaugeQuery : ObjectGraphType
             .Resolve(c =>
             {
                 string from = c.GetArgument<string>("from"), to = c.GetArgument<string>("to");
-                return churn.Summary(from, to) is { } summary ? new ChurnPair(from, to, summary) : null;
+                return c.RequestServices!.GetRequiredService<ChurnReader>().Summary(from, to) is { } summary ? new ChurnPair(from, to, summary) : null;
             });
     }
+
+    /// <summary>Readers are per request: each request opens the warehouse, so a projection can run between requests.</summary>
+    internal static WarehouseReader Reader(IResolveFieldContext context) => context.RequestServices!.GetRequiredService<WarehouseReader>();
 
     /// <summary>Apps with their model files and framework evidence, for one snapshot or one package.</summary>
     private static List<AppView> AppViews(WarehouseReader reader, string? snapshot, string? package)

@@ -15,12 +15,27 @@ public sealed class DuckDbWarehouse : IDisposable
 
     public DuckDBConnection Connection { get; }
 
+    /// <summary>How long to wait for another process (the API mid-request, a projection) to let go of the file.</summary>
+    public static readonly TimeSpan LockWait = TimeSpan.FromSeconds(30);
+
     public static DuckDbWarehouse Open(string file, bool readOnly = false)
     {
         if (!readOnly) Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
-        var connection = new DuckDBConnection($"Data Source={file}{(readOnly ? ";ACCESS_MODE=READ_ONLY" : "")}");
-        connection.Open();
-        return new DuckDbWarehouse(connection);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        for (int attempt = 0; ; attempt++)
+        {
+            var connection = new DuckDBConnection($"Data Source={file}{(readOnly ? ";ACCESS_MODE=READ_ONLY" : "")}");
+            try
+            {
+                connection.Open();
+                return new DuckDbWarehouse(connection);
+            }
+            catch (DuckDBException e) when (e.Message.Contains("lock", StringComparison.OrdinalIgnoreCase) && waited.Elapsed < LockWait)
+            {
+                connection.Dispose();
+                Thread.Sleep(Math.Min(50 << Math.Min(attempt, 4), 500));
+            }
+        }
     }
 
     public int Execute(string sql)
