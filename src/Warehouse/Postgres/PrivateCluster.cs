@@ -79,8 +79,7 @@ public sealed class PrivateCluster(string home)
     private int? RunningPort(string bin)
     {
         var (code, _) = Run(bin, "pg_ctl", ["status", "-D", DataDirectory], throwOnError: false);
-        if (code != 0 || !File.Exists(PortFile)) return null;
-        return int.TryParse(File.ReadAllText(PortFile).Trim(), out int port) ? port : null;
+        return code == 0 ? PreviousPort() : null;
     }
 
     private int Start(string bin)
@@ -90,10 +89,11 @@ public sealed class PrivateCluster(string home)
         string? lastError = null;
         for (int attempt = 0; attempt < 3; attempt++)
         {
-            int port = FreeLoopbackPort();
+            // The port of the last run first, so connection strings held by running clients stay valid across a restart.
+            int port = attempt == 0 && PreviousPort() is { } previous && IsFree(previous) ? previous : FreeLoopbackPort();
             var (code, output) = Run(bin, "pg_ctl",
                 ["start", "-D", DataDirectory, "-l", LogFile, "-w", "-t", "60",
-                 "-o", $"-p {port} -k {SocketDirectory} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"],
+                 "-o", $"-p {port} -k {SocketDirectory} -c listen_addresses=127.0.0.1 -c max_connections=200"],
                 throwOnError: false);
             if (code == 0)
             {
@@ -114,6 +114,23 @@ public sealed class PrivateCluster(string home)
         catch (IOException)
         {
             return "";
+        }
+    }
+
+    private int? PreviousPort() =>
+        File.Exists(PortFile) && int.TryParse(File.ReadAllText(PortFile).Trim(), out int port) ? port : null;
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
         }
     }
 
