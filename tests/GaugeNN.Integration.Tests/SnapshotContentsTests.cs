@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Text.Json.Nodes;
 using Xunit;
 
@@ -83,5 +84,33 @@ public sealed class SnapshotContentsTests
         Assert.Equal(12, (int)summary["apps"]!);
         Assert.Equal(11, (int)summary["appsScanned"]!);
         Assert.Equal(1, (int)summary["appsFailed"]!);
+    }
+
+    [Fact]
+    public async Task snapshot_frameworks_tell_apps_shipping_models_from_apps_only_linking_a_framework()
+    {
+        await using var w = new Workspace();
+        string folder = Path.Combine(w.Root, "snap");
+        Directory.CreateDirectory(folder);
+        foreach (var file in Directory.EnumerateFiles(Repo.Snapshot("2020-02")))
+            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        // An app that links TensorFlow Lite's JNI library but ships no model (it would download one at run time).
+        string library = Path.Combine(w.Root, "lib.so");
+        using (var splitcam = System.IO.Compression.ZipFile.OpenRead(Path.Combine(folder, "org.gaugenn.fixture.splitcam.apks")))
+        using (var split = new System.IO.Compression.ZipArchive(splitcam.GetEntry("split_config.arm64_v8a.apk")!.Open()))
+            split.GetEntry("lib/arm64-v8a/libtensorflowlite_jni.so")!.ExtractToFile(library);
+        using (var apk = System.IO.Compression.ZipFile.Open(Path.Combine(folder, "com.example.downloader.apk"), System.IO.Compression.ZipArchiveMode.Create))
+            apk.CreateEntryFromFile(library, "lib/arm64-v8a/libtensorflowlite_jni.so");
+
+        await w.IngestAsync("2020-02", folder);
+        await w.ProjectAsync();
+        var snapshot = (await w.GraphQLAsync("{ snapshots { frameworks { name apps appsWithModels appsLinkingOnly modelFiles } } }"))["snapshots"]![0]!;
+        var tflite = snapshot["frameworks"]!.AsArray().Single(f => (string)f!["name"]! == "tflite")!;
+        var expected = Repo.Expected["snapshots"]!["2020-02"]!;
+        long appsWithTflite = expected["apps"]!.AsObject().Count(a => a.Value!["models"]!.AsArray().Any(m => (string)m!["framework"]! == "tflite"));
+        Assert.Equal(appsWithTflite, (long)tflite["appsWithModels"]!);
+        Assert.Equal(1, (long)tflite["appsLinkingOnly"]!);
+        Assert.Equal(appsWithTflite + 1, (long)tflite["apps"]!);
+        Assert.Equal((long)expected["modelFilesByFramework"]!["tflite"]!, (long)tflite["modelFiles"]!);
     }
 }

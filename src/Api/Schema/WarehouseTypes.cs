@@ -33,6 +33,22 @@ public sealed class SnapshotType : ObjectGraphType<SnapshotSummary>
         Field(x => x.EncryptedModelFiles);
         Field(x => x.UniqueModels).Description("Distinct sha256 among identified model files.");
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<FormatCountType>>>>("formats").Resolve(c => c.Source.Formats);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<FrameworkAdoptionType>>>>("frameworks")
+            .Description("Per DL framework: apps that ship its models versus apps that only link it.")
+            .Resolve(c => GaugeQuery.Reader(c).FrameworkAdoption(c.Source.Id));
+    }
+}
+
+public sealed class FrameworkAdoptionType : ObjectGraphType<FrameworkAdoption>
+{
+    public FrameworkAdoptionType()
+    {
+        Name = "FrameworkAdoption";
+        Field(x => x.Name);
+        Field(x => x.Apps).Description("Apps with any evidence of the framework (model, native-lib or dex).");
+        Field(x => x.AppsWithModels).Description("Apps shipping at least one model file of it.");
+        Field(x => x.AppsLinkingOnly).Description("Apps linking it (native library, DEX classes) without shipping a model.");
+        Field(x => x.ModelFiles);
     }
 }
 

@@ -14,6 +14,12 @@ public sealed record SnapshotSummary(
 public sealed record AppModelFile(string Path, string Sha256, string Format, long Bytes, bool Encrypted, double Entropy,
     string Storage, IReadOnlyList<string> Evidence);
 
+/// <summary>
+/// One framework in one snapshot: apps with any evidence of it, apps shipping a model of it, and apps that link it
+/// (native library or DEX classes) without shipping a model — e.g. models downloaded at run time or cloud APIs.
+/// </summary>
+public sealed record FrameworkAdoption(string Name, long Apps, long AppsWithModels, long AppsLinkingOnly, long ModelFiles);
+
 public sealed record FrameworkUse(string Name, IReadOnlyList<string> Evidence);
 
 public sealed record AppInSnapshot(
@@ -75,6 +81,20 @@ public sealed class WarehouseReader(DuckDbWarehouse warehouse)
         """,
         r => (Key: (r.GetString(0), r.GetString(1)), Use: new FrameworkUse(r.GetString(2), ((System.Collections.IEnumerable)r.GetValue(3)).Cast<string>().ToList())),
         snapshot, snapshot, package, package).ToLookup(x => x.Key, x => x.Use);
+
+    public IReadOnlyList<FrameworkAdoption> FrameworkAdoption(string snapshot) => warehouse.Query(
+        $"""
+        WITH per_app AS (SELECT package, framework, bool_or(kind = 'model') AS ships_model
+                         FROM {WarehouseTables.FactFrameworkEvidence.Name} WHERE snapshot = ? GROUP BY ALL),
+        files AS (SELECT format, count(*) AS model_files FROM {WarehouseTables.FactAppModel.Name}
+                  WHERE snapshot = ? AND NOT encrypted GROUP BY ALL)
+        SELECT framework, count(*), count(*) FILTER (WHERE ships_model), count(*) FILTER (WHERE NOT ships_model),
+               coalesce(any_value(files.model_files), 0)
+        FROM per_app LEFT JOIN files ON files.format = per_app.framework
+        GROUP BY framework ORDER BY count(*) DESC, framework
+        """,
+        r => new FrameworkAdoption(r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4)),
+        snapshot, snapshot);
 
     private const string AppFilter = "(? IS NULL OR snapshot = ?) AND (? IS NULL OR package = ?)";
 
