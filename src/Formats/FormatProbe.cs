@@ -29,7 +29,7 @@ public static class FormatProbe
         {
             return IdentifyStructure(bytes, entryName);
         }
-        catch (Exception e) when (e is MalformedModelException or OverflowException)
+        catch (Exception e) when (e is MalformedModelException or ArchiveException or OverflowException)
         {
             return null;
         }
@@ -64,10 +64,9 @@ public static class FormatProbe
             return NcnnProbe.LooksLikeText(bytes) ? Found("ncnn", "magic", "structure") : null;
         if (NcnnProbe.LooksLikeBinary(bytes))
             return Found("ncnn", "magic", "structure");
-        if (ZipListing.IsZip(bytes))
+        if (ZipReader.LooksLikeZip(bytes))
         {
-            var names = ZipListing.Names(bytes);
-            if (names is null) return null;
+            var names = PinnedSpanMemory.Read(bytes, EntryNames);
             if (PyTorchProbe.LooksLike(names)) return Found("pytorch", "magic", "structure");
             if (SnpeProbe.LooksLike(name, names)) return Found("snpe", "extension", "magic", "structure");
             return null;
@@ -88,6 +87,9 @@ public static class FormatProbe
             return Found("caffe", Evidence(Ends(".prototxt"), "structure"));
         return null;
     }
+
+    private static List<string> EntryNames(ReadOnlyMemory<byte> zip) =>
+        ZipReader.Open(ByteSource.FromMemory(zip), ZipLimits.ModelContainer).Entries.Select(e => e.Name).ToList();
 
     /// <summary>"extension" joins the evidence only when the name carries the format's own extension.</summary>
     private static string[] Evidence(bool usualExtension, string evidence) =>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using GaugeNN.Events;
 using GaugeNN.Formats.Caffe;
@@ -46,6 +47,8 @@ public static class ModelDissector
     }
 
     /// <summary>Shannon entropy of the bytes in bits per byte (8 for random or encrypted data).</summary>
+    // Ingest runs this over every model-named entry: compile it fully optimised at once.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Entropy(ReadOnlySpan<byte> bytes)
     {
         if (bytes.IsEmpty) return 0;
@@ -82,7 +85,7 @@ public static class ModelDissector
         "caffe" => CaffeDissector.Dissect(bytes.Span),
         "mnn" => MnnNet.Dissect(bytes),
         "tf" => TfGraphDissector.Dissect(bytes.Span),
-        "pytorch" => PyTorchDissector.Dissect(bytes.Span),
+        "pytorch" => PyTorchDissector.Dissect(bytes),
         _ => throw new NotSupportedException($"no dissector reads the {format} format yet"),
     };
 }

@@ -1,28 +1,34 @@
+using GaugeNN.Formats;
+using GaugeNN.Formats.Archives;
+
 namespace GaugeNN.Ingest;
 
 /// <summary>Caps that keep a hostile snapshot from exhausting memory or time, and the detection thresholds.</summary>
 public sealed record IngestOptions
 {
-    /// <summary>Largest inflated size of one zip entry that is read (an entry is held in memory while it is examined).</summary>
-    public long MaxEntryBytes { get; init; } = 1L << 30;
+    /// <summary>The caps every archive of the snapshot is opened with; the zip properties below read and set them.</summary>
+    public ZipLimits ZipLimits { get; private init; } = new();
+
+    /// <inheritdoc cref="ZipLimits.MaxEntryBytes"/>
+    public long MaxEntryBytes { get => ZipLimits.MaxEntryBytes; init => ZipLimits = ZipLimits with { MaxEntryBytes = value }; }
 
     /// <summary>Largest number of inflated bytes read from one app's files altogether.</summary>
     public long MaxTotalInflatedBytes { get; init; } = 8L << 30;
 
-    /// <summary>Largest inflated/compressed ratio of an entry before it is treated as a zip bomb.</summary>
-    public double MaxCompressionRatio { get; init; } = 1000;
+    /// <inheritdoc cref="ZipLimits.MaxCompressionRatio"/>
+    public double MaxCompressionRatio { get => ZipLimits.MaxCompressionRatio; init => ZipLimits = ZipLimits with { MaxCompressionRatio = value }; }
 
-    /// <summary>Largest number of entries one archive may declare.</summary>
-    public int MaxEntries { get; init; } = 200_000;
+    /// <inheritdoc cref="ZipLimits.MaxEntries"/>
+    public int MaxEntries { get => ZipLimits.MaxEntries; init => ZipLimits = ZipLimits with { MaxEntries = value }; }
 
-    /// <summary>Largest central directory read into memory.</summary>
-    public long MaxCentralDirectoryBytes { get; init; } = 64L << 20;
+    /// <inheritdoc cref="ZipLimits.MaxCentralDirectoryBytes"/>
+    public long MaxCentralDirectoryBytes { get => ZipLimits.MaxCentralDirectoryBytes; init => ZipLimits = ZipLimits with { MaxCentralDirectoryBytes = value }; }
 
     /// <summary>How many archives deep an entry may sit (a split APK in a bundle is at depth 1).</summary>
     public int MaxNestingDepth { get; init; } = 3;
 
     /// <summary>A model-named file that validates as no format and is more random than this is an encrypted model.</summary>
-    public double EncryptedEntropyBitsPerByte { get; init; } = 7.5;
+    public double EncryptedEntropyBitsPerByte { get; init; } = ModelDissector.EncryptedEntropyBits;
 
     /// <summary>Most <c>TFL3</c> identifiers in one entry that are checked as possible embedded models.</summary>
     public int MaxEmbeddedCandidatesPerEntry { get; init; } = 4096;

@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using System.Threading.Channels;
 using GaugeNN.Events;
-using GaugeNN.Ingest.Archives;
+using GaugeNN.Formats.Archives;
 using GaugeNN.Ingest.Detection;
 using GaugeNN.Ingest.Listing;
 using Microsoft.Win32.SafeHandles;

@@ -25,6 +25,17 @@ public class ArchiveAndGraphFormatTests
     }
 
     [Fact]
+    public void a_pytorch_archive_whose_bytecode_was_altered_fails_its_crc_check_but_is_still_identified()
+    {
+        var altered = ZipBytes.ReplaceAll(Local("tiny_mobile.ptl"), "aten::relu", "aten::relx");
+
+        var failed = Assert.IsType<ModelDissectionFailed>(ModelDissector.Dissect(altered, "pytorch", TimeProvider.System));
+
+        Assert.Contains("CRC-32", failed.Reason);
+        Assert.Equal("pytorch", FormatProbe.Identify(altered, "assets/tiny_mobile.ptl")?.Format);
+    }
+
+    [Fact]
     public void a_pickle_opcode_outside_the_allowed_table_is_refused_not_interpreted()
     {
         // Protocol 0 "cos\nsystem\n(S'id'\ntR." would call os.system in Python; here STRING ('S') is not allowed.

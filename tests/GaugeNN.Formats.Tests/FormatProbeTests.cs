@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text;
 
 namespace GaugeNN.Formats.Tests;
@@ -129,15 +128,6 @@ public class FormatProbeTests
         Assert.Null(FormatProbe.Identify("hello world, not a model at all"u8, "model.nb"));
     }
 
-    private static byte[] Zip(params string[] names)
-    {
-        using var memory = new MemoryStream();
-        using (var archive = new ZipArchive(memory, ZipArchiveMode.Create, leaveOpen: true))
-            foreach (string name in names)
-            {
-                using var entry = archive.CreateEntry(name).Open();
-                entry.Write(Encoding.UTF8.GetBytes(name));
-            }
-        return memory.ToArray();
-    }
+    private static byte[] Zip(params string[] names) =>
+        ZipBytes.Build(names.Select(name => (name, Encoding.UTF8.GetBytes(name), Stored: false)).ToArray());
 }

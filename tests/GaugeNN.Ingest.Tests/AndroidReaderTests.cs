@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
+using GaugeNN.Formats.Archives;
 using GaugeNN.Ingest.Android;
-using GaugeNN.Ingest.Archives;
 
 namespace GaugeNN.Ingest.Tests;
 

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
+using GaugeNN.Formats.Archives;
 using GaugeNN.Ingest.Android;
-using GaugeNN.Ingest.Archives;
 using GaugeNN.Ingest.Detection;
 
 namespace GaugeNN.Ingest.Tests;
@@ -154,7 +154,7 @@ public sealed class FuzzTests
 
     private static byte[] ReadEntry(string archive, string name)
     {
-        var zip = ZipReader.Open(ByteSource.FromMemory(File.ReadAllBytes(archive)), new IngestOptions());
+        var zip = ZipReader.Open(ByteSource.FromMemory(File.ReadAllBytes(archive)), new ZipLimits());
         return zip.ReadContent(zip.Entries.Single(e => e.Name == name), new InflationBudget(long.MaxValue));
     }
 

@@ -3,8 +3,9 @@ using System.Buffers;
 namespace GaugeNN.Formats.FlatBuffers;
 
 /// <summary>
-/// Lets a span that the caller has pinned be read through the Memory-based <see cref="FlatBuffer"/> without copying
-/// a possibly large model. The memory must not outlive the <c>fixed</c> block that created it.
+/// Lets a span that the caller has pinned be read through the Memory-based readers (<see cref="FlatBuffer"/>,
+/// <see cref="Archives.ZipReader"/>) without copying a possibly large model. The memory must not outlive the
+/// <c>fixed</c> block that created it.
 /// </summary>
 internal sealed unsafe class PinnedSpanMemory(byte* pointer, int length) : MemoryManager<byte>
 {

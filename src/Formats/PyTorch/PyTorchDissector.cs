@@ -16,9 +16,23 @@ internal static partial class PyTorchDissector
 {
     private const string Format = "pytorch";
 
-    public static ModelFacts Dissect(ReadOnlySpan<byte> bytes)
+    public static ModelFacts Dissect(ReadOnlyMemory<byte> bytes)
     {
-        var entries = ZipListing.Entries(bytes) ?? throw new MalformedModelException(Format, 0, "zip", "the zip directory does not read");
+        if (!ZipReader.LooksLikeZip(bytes.Span))
+            throw new MalformedModelException(Format, 0, "local header signature", "not a zip archive");
+        try
+        {
+            return DissectArchive(ZipReader.Open(ByteSource.FromMemory(bytes), ZipLimits.ModelContainer));
+        }
+        catch (ArchiveException e)
+        {
+            throw new MalformedModelException(Format, e.Offset, e.Field, e.Problem);
+        }
+    }
+
+    private static ModelFacts DissectArchive(ZipReader zip)
+    {
+        var entries = zip.Entries;
         var facts = new ModelFacts(Format);
         facts.Metadata["archive_entries"] = entries.Count.ToString(CultureInfo.InvariantCulture);
         facts.Metadata["tensor_files"] = entries.Count(e => e.Name.Contains("/data/", StringComparison.Ordinal)).ToString(CultureInfo.InvariantCulture);
@@ -27,8 +41,7 @@ internal static partial class PyTorchDissector
         // The top folder is the archive's name, chosen at save time; the layout below it is the structure.
         foreach (var entry in entries) facts.Structure.Add(entry.Name[(entry.Name.IndexOf('/') + 1)..]);
         if (bytecode is null) return facts;
-        var pickle = ZipListing.Read(bytes, bytecode)
-                     ?? throw new MalformedModelException(Format, bytecode.LocalHeaderOffset, "bytecode.pkl", "the entry does not read");
+        var pickle = zip.ReadContent(bytecode, new InflationBudget(ZipLimits.ModelContainer.MaxEntryBytes));
         foreach (string text in RestrictedPickle.Strings(pickle))
         {
             if (!OperatorName().IsMatch(text)) continue;

@@ -10,7 +10,7 @@ public sealed record AndroidManifest(
     private const uint NameId = 0x01010003, VersionCodeId = 0x0101021b, VersionNameId = 0x0101021c;
     private const uint MinSdkId = 0x0101020c, TargetSdkId = 0x01010270;
 
-    /// <summary>Reads a compiled manifest; throws <see cref="Archives.ArchiveException"/> when it is malformed.</summary>
+    /// <summary>Reads a compiled manifest; throws <see cref="GaugeNN.Formats.Archives.ArchiveException"/> when it is malformed.</summary>
     public static AndroidManifest Read(ReadOnlySpan<byte> axml)
     {
         string? package = null, versionName = null, split = null;

@@ -3,7 +3,7 @@
 // ResXMLTree_attribute and Res_value.
 using System.Buffers.Binary;
 using System.Text;
-using GaugeNN.Ingest.Archives;
+using GaugeNN.Formats.Archives;
 
 namespace GaugeNN.Ingest.Android;
 

@@ -1,7 +1,7 @@
 // Spec: Dalvik Executable format, source.android.com/docs/core/runtime/dex-format — header_item (string_ids_size at
 // 0x38, string_ids_off at 0x3C), string_id_item, string_data_item (uleb128 utf16_size, then MUTF-8 bytes, NUL).
 using System.Buffers.Binary;
-using GaugeNN.Ingest.Archives;
+using GaugeNN.Formats.Archives;
 
 namespace GaugeNN.Ingest.Android;
 

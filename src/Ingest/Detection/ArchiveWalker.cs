@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using GaugeNN.Formats;
+using GaugeNN.Formats.Archives;
 using GaugeNN.Ingest.Android;
-using GaugeNN.Ingest.Archives;
 
 namespace GaugeNN.Ingest.Detection;
 
@@ -35,7 +35,7 @@ public sealed partial class ArchiveWalker(IngestOptions options, ModelBlobStore?
         ZipReader zip;
         try
         {
-            zip = ZipReader.Open(source, options);
+            zip = ZipReader.Open(source, options.ZipLimits);
         }
         catch (ArchiveException e)
         {
@@ -138,7 +138,7 @@ public sealed partial class ArchiveWalker(IngestOptions options, ModelBlobStore?
         if (FindEmbeddedTflite(content, file, path, entry.Storage, findings)) return;
         if (ModelNames.FormatSuggestedBy(entry.Name) is { } suggested)
         {
-            double entropy = ModelNames.EntropyBitsPerByte(content);
+            double entropy = ModelDissector.Entropy(content);
             if (entropy > options.EncryptedEntropyBitsPerByte)
                 AddModel(findings, path, content, suggested, ["extension", "entropy"], encrypted: true, Math.Round(entropy, 4), entry.Storage);
         }

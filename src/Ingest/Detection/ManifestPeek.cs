@@ -1,5 +1,5 @@
+using GaugeNN.Formats.Archives;
 using GaugeNN.Ingest.Android;
-using GaugeNN.Ingest.Archives;
 
 namespace GaugeNN.Ingest.Detection;
 
@@ -16,12 +16,12 @@ public static class ManifestPeek
     {
         try
         {
-            var zip = ZipReader.Open(source, options);
+            var zip = ZipReader.Open(source, options.ZipLimits);
             var budget = new InflationBudget(options.MaxEntryBytes);
             if (ReadManifest(zip, budget) is { } own) return own.Package;
             foreach (var apk in zip.Entries.Where(e => e.Name.EndsWith(".apk", StringComparison.OrdinalIgnoreCase)))
             {
-                var inner = ZipReader.Open(apk.Method == ZipEntry.Stored ? zip.StoredRange(apk) : ByteSource.FromMemory(zip.ReadContent(apk, budget)), options);
+                var inner = ZipReader.Open(apk.Method == ZipEntry.Stored ? zip.StoredRange(apk) : ByteSource.FromMemory(zip.ReadContent(apk, budget)), options.ZipLimits);
                 if (ReadManifest(inner, budget) is { Split: null } manifest) return manifest.Package;
             }
             return null;

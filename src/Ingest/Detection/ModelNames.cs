@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace GaugeNN.Ingest.Detection;
 
 /// <summary>
@@ -38,20 +36,4 @@ public static class ModelNames
     }
 
     public static string FileName(string entryName) => entryName[(entryName.LastIndexOf('/') + 1)..];
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static double EntropyBitsPerByte(ReadOnlySpan<byte> bytes)
-    {
-        if (bytes.IsEmpty) return 0;
-        Span<long> counts = stackalloc long[256];
-        foreach (byte b in bytes) counts[b]++;
-        double entropy = 0;
-        foreach (long count in counts)
-        {
-            if (count == 0) continue;
-            double p = count / (double)bytes.Length;
-            entropy -= p * Math.Log2(p);
-        }
-        return entropy;
-    }
 }

@@ -4,7 +4,7 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
 
-namespace GaugeNN.Ingest.Archives;
+namespace GaugeNN.Formats.Archives;
 
 /// <summary>One central-directory record: the facts the directory states about an entry (which may be lies).</summary>
 public sealed record ZipEntry(
@@ -68,12 +68,12 @@ public sealed class ZipReader
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
 
     private readonly ByteSource _source;
-    private readonly IngestOptions _options;
+    private readonly ZipLimits _limits;
 
-    private ZipReader(ByteSource source, IngestOptions options, IReadOnlyList<ZipEntry> entries)
+    private ZipReader(ByteSource source, ZipLimits limits, IReadOnlyList<ZipEntry> entries)
     {
         _source = source;
-        _options = options;
+        _limits = limits;
         Entries = entries;
     }
 
@@ -83,15 +83,15 @@ public sealed class ZipReader
     public static bool LooksLikeZip(ReadOnlySpan<byte> start) =>
         start.Length >= 4 && BinaryPrimitives.ReadUInt32LittleEndian(start) == LocalHeaderSignature;
 
-    public static ZipReader Open(ByteSource source, IngestOptions options)
+    public static ZipReader Open(ByteSource source, ZipLimits limits)
     {
-        var (entryCount, directoryOffset, directorySize) = FindCentralDirectory(source, options);
+        var (entryCount, directoryOffset, directorySize) = FindCentralDirectory(source, limits);
         var directory = new byte[directorySize];
         source.ReadExactly(directoryOffset, directory, "central directory");
-        return new ZipReader(source, options, ReadCentralDirectory(directory, directoryOffset, entryCount, source.Length));
+        return new ZipReader(source, limits, ReadCentralDirectory(directory, directoryOffset, entryCount, source.Length));
     }
 
-    private static (long Count, long Offset, int Size) FindCentralDirectory(ByteSource source, IngestOptions options)
+    private static (long Count, long Offset, int Size) FindCentralDirectory(ByteSource source, ZipLimits limits)
     {
         if (source.Length < EndOfCentralDirectorySize)
             throw new ArchiveException(0, "end of central directory", $"{source.Length} bytes is too short for a zip archive");
@@ -120,10 +120,10 @@ public sealed class ZipReader
         if (count == Zip64Marker16 || size == Zip64Marker32 || offset == Zip64Marker32)
             (count, size, offset, directoryEnd) = ReadZip64End(source, eocdOffset, (count, size, offset));
 
-        if (count > options.MaxEntries)
-            throw new ArchiveException(eocdOffset, "entry count", $"{count} entries exceed the cap of {options.MaxEntries}");
-        if (size > options.MaxCentralDirectoryBytes)
-            throw new ArchiveException(eocdOffset, "central directory size", $"central directory of {size} bytes exceeds the cap of {options.MaxCentralDirectoryBytes}");
+        if (count > limits.MaxEntries)
+            throw new ArchiveException(eocdOffset, "entry count", $"{count} entries exceed the cap of {limits.MaxEntries}");
+        if (size > limits.MaxCentralDirectoryBytes)
+            throw new ArchiveException(eocdOffset, "central directory size", $"central directory of {size} bytes exceeds the cap of {limits.MaxCentralDirectoryBytes}");
         if (count * CentralHeaderSize > size)
             throw new ArchiveException(eocdOffset, "entry count", $"{count} entries cannot fit in a central directory of {size} bytes");
         if (offset > directoryEnd - size)
@@ -248,7 +248,7 @@ public sealed class ZipReader
         if (entry.Method is not (ZipEntry.Stored or ZipEntry.Deflated))
             throw new ArchiveException(entry.LocalHeaderOffset, "compression method", $"compression method {entry.Method} is not supported");
         // An entry is held in one array while it is examined, so the cap can never exceed what an array holds.
-        long cap = Math.Min(_options.MaxEntryBytes, Array.MaxLength);
+        long cap = Math.Min(_limits.MaxEntryBytes, Array.MaxLength);
         if (entry.UncompressedSize > cap)
             throw new ArchiveException(entry.LocalHeaderOffset, "uncompressed size", $"entry of {entry.UncompressedSize} bytes exceeds the entry cap of {cap}");
         if (entry.Method == ZipEntry.Stored && entry.CompressedSize != entry.UncompressedSize)
@@ -279,9 +279,9 @@ public sealed class ZipReader
         else
         {
             double ratio = entry.UncompressedSize / (double)Math.Max(1, entry.CompressedSize);
-            if (ratio > _options.MaxCompressionRatio)
+            if (ratio > _limits.MaxCompressionRatio)
                 throw new ArchiveException(entry.LocalHeaderOffset, "compression ratio",
-                    $"zip bomb: {entry.CompressedSize} compressed bytes declare {entry.UncompressedSize} inflated (ratio {ratio:F0} > {_options.MaxCompressionRatio})");
+                    $"zip bomb: {entry.CompressedSize} compressed bytes declare {entry.UncompressedSize} inflated (ratio {ratio:F0} > {_limits.MaxCompressionRatio})");
             budget.Take(entry.UncompressedSize, "inflated bytes");
             Inflate(entry, data, content);
         }

@@ -1,6 +1,6 @@
-using GaugeNN.Ingest.Archives;
+using GaugeNN.Formats.Archives;
 
-namespace GaugeNN.Ingest.Tests;
+namespace GaugeNN.Formats.Tests;
 
 public sealed class ZipReaderTests
 {
@@ -17,7 +17,7 @@ public sealed class ZipReaderTests
     public void stored_and_deflated_entries_read_back_with_their_storage_and_exact_bytes()
     {
         var text = "hello hello hello hello"u8.ToArray();
-        var zip = ZipReader.Open(ByteSource.FromMemory(ZipBytes.Build(("a.txt", text, true), ("b/c.txt", text, false), ("d/", [], true))), new IngestOptions());
+        var zip = ZipReader.Open(ByteSource.FromMemory(ZipBytes.Build(("a.txt", text, true), ("b/c.txt", text, false), ("d/", [], true))), new ZipLimits());
         Assert.Equal(["a.txt", "b/c.txt", "d/"], zip.Entries.Select(e => e.Name));
         Assert.Equal(["stored", "deflated"], zip.Entries.Take(2).Select(e => e.Storage));
         Assert.True(zip.Entries[2].IsDirectory);
@@ -31,7 +31,7 @@ public sealed class ZipReaderTests
     public void too_many_entries_fail_before_the_central_directory_is_read()
     {
         var zip = ZipBytes.Build(Enumerable.Range(0, 20).Select(i => ($"f{i}", new byte[1], true)).ToArray());
-        var e = Assert.Throws<ArchiveException>(() => ZipReader.Open(ByteSource.FromMemory(zip), new IngestOptions { MaxEntries = 10 }));
+        var e = Assert.Throws<ArchiveException>(() => ZipReader.Open(ByteSource.FromMemory(zip), new ZipLimits { MaxEntries = 10 }));
         Assert.Equal("entry count", e.Field);
     }
 }

@@ -1,6 +1,6 @@
 using Microsoft.Win32.SafeHandles;
 
-namespace GaugeNN.Ingest.Archives;
+namespace GaugeNN.Formats.Archives;
 
 /// <summary>
 /// A read-only range of bytes in a file or in memory, read at explicit offsets. A stored archive entry is a

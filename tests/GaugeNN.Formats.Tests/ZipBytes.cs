@@ -2,9 +2,12 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
 
-namespace GaugeNN.Ingest.Tests;
+namespace GaugeNN.Formats.Tests;
 
-/// <summary>Builds zips with System.IO.Compression, then edits their bytes to make them hostile.</summary>
+/// <summary>
+/// Builds zips with System.IO.Compression, then edits their bytes to make them hostile. Shared with
+/// GaugeNN.Ingest.Tests, which compiles this file too.
+/// </summary>
 public static class ZipBytes
 {
     public const uint CentralHeaderSignature = 0x02014b50;

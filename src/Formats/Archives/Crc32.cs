@@ -1,7 +1,8 @@
 // Spec: CRC-32 of PKWARE APPNOTE.TXT 6.3.10 section 4.4.7 (ISO 3309 / ITU-T V.42 polynomial 0xEDB88320, reflected).
+using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 
-namespace GaugeNN.Ingest.Archives;
+namespace GaugeNN.Formats.Archives;
 
 /// <summary>Table-driven CRC-32, slicing by 8 so that checking every entry costs little beside inflating it.</summary>
 public static class Crc32
@@ -16,19 +17,23 @@ public static class Crc32
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static uint Append(uint crc, ReadOnlySpan<byte> bytes)
     {
-        uint c = ~crc;
-        var t = Table;
-        while (bytes.Length >= 8)
+        // GaugeNN.Formats checks arithmetic for overflow; CRC arithmetic is modulo 2^32 by definition and this loop is hot.
+        unchecked
         {
-            uint low = c ^ (uint)(bytes[0] | bytes[1] << 8 | bytes[2] << 16 | bytes[3] << 24);
-            uint high = (uint)(bytes[4] | bytes[5] << 8 | bytes[6] << 16 | bytes[7] << 24);
-            c = t[7 * 256 + (low & 0xFF)] ^ t[6 * 256 + ((low >> 8) & 0xFF)] ^ t[5 * 256 + ((low >> 16) & 0xFF)] ^ t[4 * 256 + (low >> 24)]
-              ^ t[3 * 256 + (high & 0xFF)] ^ t[2 * 256 + ((high >> 8) & 0xFF)] ^ t[256 + ((high >> 16) & 0xFF)] ^ t[high >> 24];
-            bytes = bytes[8..];
+            uint c = ~crc;
+            var t = Table;
+            while (bytes.Length >= 8)
+            {
+                uint low = c ^ BinaryPrimitives.ReadUInt32LittleEndian(bytes);
+                uint high = BinaryPrimitives.ReadUInt32LittleEndian(bytes[4..]);
+                c = t[7 * 256 + (low & 0xFF)] ^ t[6 * 256 + ((low >> 8) & 0xFF)] ^ t[5 * 256 + ((low >> 16) & 0xFF)] ^ t[4 * 256 + (low >> 24)]
+                  ^ t[3 * 256 + (high & 0xFF)] ^ t[2 * 256 + ((high >> 8) & 0xFF)] ^ t[256 + ((high >> 16) & 0xFF)] ^ t[high >> 24];
+                bytes = bytes[8..];
+            }
+            foreach (byte b in bytes)
+                c = t[(c ^ b) & 0xFF] ^ (c >> 8);
+            return ~c;
         }
-        foreach (byte b in bytes)
-            c = t[(c ^ b) & 0xFF] ^ (c >> 8);
-        return ~c;
     }
 
     private static uint[] BuildTable()
