@@ -34,18 +34,22 @@ public sealed class IngestCommand : ICommand
         var time = TimeProvider.System;
         await log.OpenSnapshotAsync(new SnapshotOpened(snapshot, label ?? snapshot, null, Path.GetFullPath(directory), time.GetUtcNow()), ct);
         var scanner = new SnapshotScanner(new IngestOptions { Parallelism = parallelism, ModelStoreDirectory = home.ModelBlobs }, time);
+        const int FailuresShown = 10;
         int apps = 0, failures = 0;
         async IAsyncEnumerable<AppFacts> Facts()
         {
             await foreach (var scan in scanner.ScanAsync(snapshot, directory, ct))
             {
                 apps++;
-                failures += scan.Events.OfType<AppScanFailed>().Count();
+                foreach (var failure in scan.Events.OfType<AppScanFailed>())
+                    if (++failures <= FailuresShown)
+                        Console.Error.WriteLine($"  scan failure: {failure.Package} {failure.File}: {failure.Reason}");
                 yield return new AppFacts(scan.Package, scan.Snapshot, scan.ScanKey, scan.Events);
             }
         }
         var result = await log.AppendAsync(Facts(), ct);
         return $"snapshot {snapshot}: {apps} apps read, {result.AppsChanged} with new facts, {result.AppsUnchanged} unchanged, " +
-               $"{result.Events} events appended, {failures} scan failures";
+               $"{result.Events} events appended, {failures} scan failures" +
+               (failures > FailuresShown ? $" (first {FailuresShown} shown; all are in the fact_scan_failure table)" : "");
     }
 }
