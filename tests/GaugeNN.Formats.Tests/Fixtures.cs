@@ -1,12 +1,12 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
+using GaugeNN.Tests.Shared;
 
 namespace GaugeNN.Formats.Tests;
 
 /// <summary>The shared model fixtures (tests/fixtures/models) and their independent ground truth.</summary>
 internal static class Fixtures
 {
-    public static readonly string Root = FindRoot();
+    public static readonly string Root = RepositoryRoot.Path;
     public static string ModelsFolder => Path.Combine(Root, "tests", "fixtures", "models");
     public static string RegressionsFolder => Path.Combine(Root, "tests", "GaugeNN.Formats.Tests", "regressions");
 
@@ -31,13 +31,5 @@ internal static class Fixtures
         var data = new TheoryData<string>();
         foreach (string key in keys) data.Add(key);
         return data;
-    }
-
-    // Test binaries may be built into any artifacts folder, so the repository is found from this source file.
-    private static string FindRoot([CallerFilePath] string sourceFile = "")
-    {
-        for (var folder = new DirectoryInfo(Path.GetDirectoryName(sourceFile)!); folder is not null; folder = folder.Parent)
-            if (File.Exists(Path.Combine(folder.FullName, "GaugeNN.sln"))) return folder.FullName;
-        throw new InvalidOperationException("GaugeNN.sln not found above the test binaries");
     }
 }

@@ -1,9 +1,9 @@
 using System.Net.Http.Json;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GaugeNN.Api;
 using GaugeNN.Cli.Commands;
+using GaugeNN.Tests.Shared;
 using GaugeNN.Warehouse;
 using GaugeNN.Warehouse.EventStore;
 using GaugeNN.Warehouse.Postgres;
@@ -17,18 +17,9 @@ namespace GaugeNN.Integration.Tests;
 /// <summary>Repository paths: the project's own copies of the samples and fixtures.</summary>
 public static class Repo
 {
-    public static string Root { get; } = FindRoot();
-    public static string Snapshot(string id) => Path.Combine(Root, "samples", "snapshots", id);
-    public static JsonNode Expected { get; } = JsonNode.Parse(File.ReadAllText(Path.Combine(Root, "tests", "fixtures", "expected.json")))!;
-
-    /// <summary>Above the test binaries, or above this source file when the build wrote its output elsewhere.</summary>
-    private static string FindRoot([CallerFilePath] string sourceFile = "")
-    {
-        foreach (var start in new[] { AppContext.BaseDirectory, Path.GetDirectoryName(sourceFile)! })
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "GaugeNN.sln"))) return dir.FullName;
-        throw new InvalidOperationException("GaugeNN.sln not found above " + AppContext.BaseDirectory);
-    }
+    public static string Root => RepositoryRoot.Path;
+    public static string Snapshot(string id) => RepositoryRoot.Snapshot(id);
+    public static JsonNode Expected { get; } = JsonNode.Parse(File.ReadAllText(RepositoryRoot.Fixture("expected.json")))!;
 }
 
 /// <summary>
