@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using GaugeNN.Cli.Commands;
+using GaugeNN.Tests.Shared;
+using Xunit;
+
+namespace GaugeNN.Integration.Tests;
+
+/// <summary>
+/// Three generated snapshots (tools/synth-corpus.py: the generator writes its own ground truth) go through the whole
+/// pipeline — ingest, dissection, projection, GraphQL — and every count, every app's model files and the churn
+/// between consecutive snapshots equal what the generator says it wrote.
+/// </summary>
+public sealed class SyntheticCorpusTests
+{
+    private const int Apps = 300;
+
+    [Fact]
+    public async Task a_generated_three_snapshot_store_is_counted_listed_and_compared_exactly_as_its_generator_wrote_it()
+    {
+        await using var w = new Workspace();
+        string corpus = Path.Combine(w.Root, "synth");
+        Generate(corpus);
+        var truth = JsonNode.Parse(File.ReadAllText(Path.Combine(corpus, "expected.json")))!;
+        var snapshots = truth["snapshots"]!.AsObject().Select(s => s.Key).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(3, snapshots.Count);
+        foreach (var snapshot in snapshots)
+            await w.IngestAsync(snapshot, Path.Combine(corpus, snapshot));
+        await ReanalyseCommand.AnalyseAsync(w.Home, w.Store, CancellationToken.None);
+        await w.ProjectAsync();
+
+        var counted = (await w.GraphQLAsync("{ snapshots { id apps dlApps modelFiles encryptedModelFiles uniqueModels formats { name modelFiles } } }"))["snapshots"]!.AsArray();
+        Assert.Equal(snapshots, counted.Select(s => (string)s!["id"]!));
+        foreach (var s in counted)
+        {
+            var expected = truth["snapshots"]![(string)s!["id"]!]!;
+            Assert.Equal(
+                ((long)expected["appsListed"]!, (long)expected["appsWithModelsOrEncrypted"]!, (long)expected["modelFiles"]!,
+                 (long)expected["encryptedModels"]!, (long)expected["uniqueModelSha256Count"]!),
+                ((long)s["apps"]!, (long)s["dlApps"]!, (long)s["modelFiles"]!, (long)s["encryptedModelFiles"]!, (long)s["uniqueModels"]!));
+            Assert.Equal(expected["modelFilesByFramework"]!.AsObject().Where(p => (long)p.Value! > 0).Select(p => (p.Key, (long)p.Value!)).Order(),
+                s["formats"]!.AsArray().Select(f => ((string)f!["name"]!, (long)f["modelFiles"]!)).Order());
+        }
+
+        foreach (var snapshot in snapshots)
+        {
+            var apps = (await w.GraphQLAsync($$"""{ snapshot(id: "{{snapshot}}") { apps { package versionCode models { path sha256 format bytes encrypted } } } }"""))
+                ["snapshot"]!["apps"]!.AsArray().ToDictionary(a => (string)a!["package"]!, a => a!);
+            var expectedApps = File.ReadLines(Path.Combine(corpus, $"expected-apps-{snapshot}.jsonl")).Select(l => JsonNode.Parse(l)!).ToList();
+            Assert.Equal(expectedApps.Select(a => (string)a["package"]!).Order(), apps.Keys.Order());
+            foreach (var expected in expectedApps)
+            {
+                var app = apps[(string)expected["package"]!];
+                Assert.Equal((long)expected["versionCode"]!, (long)app["versionCode"]!);
+                Assert.Equal(
+                    expected["models"]!.AsArray().Select(m => ((string)m!["path"]!, (string)m["sha256"]!, (string)m["framework"]!, (long)m["size"]!, false))
+                        .Concat(expected["encryptedModels"]!.AsArray().Select(m => ((string)m!["path"]!, (string)m["sha256"]!, "?", (long)m["size"]!, true))).Order(),
+                    app["models"]!.AsArray().Select(m => ((string)m!["path"]!, (string)m["sha256"]!, (bool)m["encrypted"]! ? "?" : (string)m["format"]!,
+                        (long)m["bytes"]!, (bool)m["encrypted"]!)).Order());
+            }
+        }
+
+        foreach (var pair in truth["churn"]!.AsArray())
+        {
+            var fields = pair!["summary"]!.AsObject().Select(p => p.Key).ToList();
+            var summary = (await w.GraphQLAsync($$"""{ churn(from: "{{pair["from"]}}", to: "{{pair["to"]}}") { summary { {{string.Join(' ', fields)}} } } }"""))
+                ["churn"]!["summary"]!;
+            foreach (var field in fields)
+                Assert.True((long)pair["summary"]![field]! == (long)summary[field]!,
+                    $"{pair["from"]}->{pair["to"]} {field}: expected {pair["summary"]![field]}, got {summary[field]}");
+        }
+    }
+
+    private static void Generate(string corpus)
+    {
+        var start = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { Path.Combine(RepositoryRoot.Path, "tools", "synth-corpus.py"), corpus, "--apps", $"{Apps}",
+                     "--snapshots", "3", "--seed", "11", "--model-pool", "small", "--per-app",
+                     "--models", RepositoryRoot.Fixture("models") })
+            start.ArgumentList.Add(a);
+        using var python = Process.Start(start) ?? throw new InvalidOperationException("python3 could not be started");
+        string output = python.StandardOutput.ReadToEnd() + python.StandardError.ReadToEnd();
+        python.WaitForExit();
+        Assert.True(python.ExitCode == 0, $"synth-corpus.py failed: {output}");
+    }
+}
