@@ -62,9 +62,15 @@ public sealed partial class SnapshotScanner(IngestOptions options, TimeProvider 
             yield return scan;
         await producer;
 
-        var now = time.GetUtcNow();
-        foreach (var error in plan.ListingErrors)
-            yield return new AppScan("", snapshot, "listing", [new AppScanFailed("", snapshot, ListingReader.FileName, error, now)]);
+        if (plan.ListingErrors.Count > 0)
+        {
+            // One batch for all bad lines, keyed by their text: the same listing re-ingested appends nothing, a
+            // changed one appends its own errors.
+            var now = time.GetUtcNow();
+            string key = "listing:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', plan.ListingErrors))));
+            yield return new AppScan("", snapshot, key,
+                plan.ListingErrors.Select(error => (object)new AppScanFailed("", snapshot, ListingReader.FileName, error, now)).ToList());
+        }
     }
 
     /// <summary>

@@ -180,6 +180,32 @@ public sealed class FoundationTests
     };
 
     [Fact]
+    public async Task every_bad_listing_line_is_a_failure_event_once_and_the_good_lines_are_ingested()
+    {
+        await using var w = new Workspace();
+        string folder = Path.Combine(w.Root, "snap");
+        Directory.CreateDirectory(folder);
+        foreach (var file in Directory.EnumerateFiles(Repo.Snapshot("2020-02")))
+            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        File.AppendAllLines(Path.Combine(folder, "listing.jsonl"), ["{not json", """{"package": "x", "apk": "../../etc/passwd"}"""]);
+
+        await w.IngestAsync("2020-02", folder);
+        long events = await w.EventCountAsync();
+        await w.IngestAsync("2020-02", folder);
+        await w.ProjectAsync();
+
+        Assert.Equal(events, await w.EventCountAsync());
+        var failures = await w.WithEventsAsync(async s =>
+            (await s.Events.QueryAllRawEvents().ToListAsync()).Select(e => e.Data).OfType<AppScanFailed>().ToList());
+        Assert.Equal(2, failures.Count);
+        Assert.All(failures, f => Assert.Contains("listing.jsonl line", f.Reason));
+        Assert.Contains(failures, f => f.Reason.Contains("line 13"));
+        Assert.Contains(failures, f => f.Reason.Contains("line 14"));
+        var data = await w.GraphQLAsync(SnapshotsQuery);
+        Assert.Equal((int)Repo.Expected["snapshots"]!["2020-02"]!["appsListed"]!, (int)data["snapshots"]![0]!["apps"]!);
+    }
+
+    [Fact]
     public async Task a_corrupt_apk_is_a_failure_event_with_its_reason_and_the_rest_of_the_folder_is_ingested()
     {
         await using var w = new Workspace();
