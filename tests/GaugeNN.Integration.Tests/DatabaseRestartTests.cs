@@ -20,14 +20,14 @@ public sealed class DatabaseRestartTests
         {
             using var store = GaugeStore.Create(cluster.EnsureRunning());
             var gaugeHome = new GaugeHome(home);
-            await IngestCommand.IngestAsync(gaugeHome, store, "2020-02", Repo.Snapshot("2020-02"), null, 2, CancellationToken.None);
+            await IngestCommand.IngestAsync(gaugeHome, store, "2020-02", Repo.Snapshot("2020-02"), null, new GaugeNN.Ingest.IngestOptions { Parallelism = 2 }, CancellationToken.None);
             long before;
             await using (var session = store.QuerySession())
                 before = await Marten.QueryableExtensions.LongCountAsync(session.Events.QueryAllRawEvents());
 
             Assert.True(cluster.Stop());
             cluster.EnsureRunning();
-            string second = await IngestCommand.IngestAsync(gaugeHome, store, "2021-04", Repo.Snapshot("2021-04"), null, 2, CancellationToken.None);
+            string second = await IngestCommand.IngestAsync(gaugeHome, store, "2021-04", Repo.Snapshot("2021-04"), null, new GaugeNN.Ingest.IngestOptions { Parallelism = 2 }, CancellationToken.None);
 
             await using var after = store.QuerySession();
             var events = await Marten.QueryableExtensions.ToListAsync(after.Events.QueryAllRawEvents());

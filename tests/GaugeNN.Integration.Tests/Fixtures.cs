@@ -53,7 +53,7 @@ public sealed class Workspace : IAsyncDisposable
     public DocumentStore Store { get; }
 
     public Task<string> IngestAsync(string snapshot, string? directory = null) =>
-        IngestCommand.IngestAsync(Home, Store, snapshot, directory ?? Repo.Snapshot(snapshot), null, 2, CancellationToken.None);
+        IngestCommand.IngestAsync(Home, Store, snapshot, directory ?? Repo.Snapshot(snapshot), null, new GaugeNN.Ingest.IngestOptions { Parallelism = 2 }, CancellationToken.None);
 
     public Task<string> ProjectAsync(bool rebuild = false) => ProjectCommand.ProjectAsync(Home, Store, rebuild, CancellationToken.None);
 

@@ -1,3 +1,4 @@
+using GaugeNN.Ingest;
 using GaugeNN.Warehouse.Projections;
 using GaugeNN.Warehouse.Read;
 
@@ -19,7 +20,7 @@ public sealed class DemoCommand : ICommand
         {
             foreach (var snapshot in Directory.EnumerateDirectories(samples).Order(StringComparer.Ordinal))
                 Console.WriteLine(await IngestCommand.IngestAsync(home, store, Path.GetFileName(snapshot), snapshot, null,
-                    Environment.ProcessorCount, ct));
+                    new IngestOptions(), ct));
             Console.WriteLine(await ReanalyseCommand.AnalyseAsync(home, store, ct));
             Console.WriteLine(await ProjectCommand.ProjectAsync(home, store, rebuild: false, ct));
         }

@@ -9,31 +9,47 @@ namespace GaugeNN.Cli.Commands;
 public sealed class IngestCommand : ICommand
 {
     public string Name => "ingest";
-    public string Usage => "ingest --snapshot ID DIR [--label TEXT] [--parallel N]";
+    public string Usage => "ingest --snapshot ID DIR [--label TEXT] [--parallel N] [--max-entry-mb N] [--max-app-mb N] [--max-ratio N] [--max-entries N] [--max-depth N]";
     public string Summary => "read a snapshot folder (*.apk, bundles, OBBs, listing.jsonl) and append its facts (idempotent)";
 
     public async Task<int> RunAsync(Arguments args, CancellationToken ct)
     {
-        args.RejectUnknown("snapshot", "label", "parallel");
+        args.RejectUnknown("snapshot", "label", "parallel", "max-entry-mb", "max-app-mb", "max-ratio", "max-entries", "max-depth");
         string snapshot = args.Option("snapshot") ?? throw new UsageException("--snapshot ID is required");
         if (args.Positionals.Count != 1) throw new UsageException("exactly one snapshot folder is required");
         string directory = args.Positionals[0];
         if (!Directory.Exists(directory)) throw new UsageException($"'{directory}' is not a folder");
         var home = Services.Home();
         using var store = Services.EventStore(home);
-        Console.WriteLine(await IngestAsync(home, store, snapshot, directory, args.Option("label"),
-            args.IntOption("parallel", Environment.ProcessorCount), ct));
+        Console.WriteLine(await IngestAsync(home, store, snapshot, directory, args.Option("label"), OptionsFrom(args), ct));
         Console.WriteLine(await ReanalyseCommand.AnalyseAsync(home, store, ct));
         return ExitCodes.Ok;
     }
 
+    /// <summary>The scan's caps from the command line: sizes in MiB, anything not given keeps its default.</summary>
+    public static IngestOptions OptionsFrom(Arguments args)
+    {
+        const long MiB = 1 << 20;
+        var defaults = new IngestOptions();
+        return defaults with
+        {
+            Parallelism = args.IntOption("parallel", defaults.Parallelism),
+            MaxEntryBytes = args.IntOption("max-entry-mb", (int)(defaults.MaxEntryBytes / MiB)) * MiB,
+            MaxTotalInflatedBytes = args.IntOption("max-app-mb", (int)(defaults.MaxTotalInflatedBytes / MiB)) * MiB,
+            MaxCompressionRatio = args.IntOption("max-ratio", (int)defaults.MaxCompressionRatio),
+            MaxEntries = args.IntOption("max-entries", defaults.MaxEntries),
+            MaxNestingDepth = args.IntOption("max-depth", defaults.MaxNestingDepth),
+        };
+    }
+
+    /// <summary>Scans the folder with <paramref name="options"/> (its caps), keeping model bytes in the data folder.</summary>
     public static async Task<string> IngestAsync(GaugeHome home, IDocumentStore store, string snapshot, string directory,
-        string? label, int parallelism, CancellationToken ct)
+        string? label, IngestOptions options, CancellationToken ct)
     {
         var log = new EventLog(store);
         var time = TimeProvider.System;
         await log.OpenSnapshotAsync(new SnapshotOpened(snapshot, label ?? snapshot, null, Path.GetFullPath(directory), time.GetUtcNow()), ct);
-        var scanner = new SnapshotScanner(new IngestOptions { Parallelism = parallelism, ModelStoreDirectory = home.ModelBlobs }, time);
+        var scanner = new SnapshotScanner(options with { ModelStoreDirectory = home.ModelBlobs }, time);
         const int FailuresShown = 10;
         int apps = 0, failures = 0;
         async IAsyncEnumerable<AppFacts> Facts()
