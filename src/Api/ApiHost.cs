@@ -29,6 +29,7 @@ public static class ApiHost
         builder.Services.AddScoped(_ => DuckDbWarehouse.Open(duckDbFile, readOnly: true));
         builder.Services.AddScoped<WarehouseReader>();
         builder.Services.AddScoped<ChurnReader>();
+        builder.Services.AddScoped<AdoptionReader>();
         builder.Services.AddGraphQL(b => b
             .AddSchema<GaugeSchema>()
             .AddGraphTypes(typeof(GaugeSchema).Assembly)

@@ -69,6 +69,34 @@ public sealed class ApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task adoption_by_framework_and_category_counts_the_apps_shipping_models_in_each_snapshot()
+    {
+        var byFramework = (await _w.GraphQLAsync("{ adoption(by: FRAMEWORK) { key points { snapshot apps outOf share } } }"))["adoption"]!.AsArray();
+        var expectedFramework = Repo.Expected["snapshots"]!.AsObject().SelectMany(s => s.Value!["apps"]!.AsObject()
+                .SelectMany(a => a.Value!["models"]!.AsArray().Select(m => (Framework: (string)m!["framework"]!, Package: a.Key))).Distinct()
+                .GroupBy(x => x.Framework).Select(g => $"{g.Key} {s.Key} {g.Count()}/{(long)s.Value["appsListed"]!}"))
+            .Order().ToList();
+        Assert.Equal(expectedFramework, byFramework.SelectMany(k => k!["points"]!.AsArray()
+            .Select(p => $"{k["key"]} {p!["snapshot"]} {p["apps"]}/{p["outOf"]}")).Order().ToList());
+        Assert.All(byFramework.SelectMany(k => k!["points"]!.AsArray()),
+            p => Assert.Equal((double)(long)p!["apps"]! / (long)p["outOf"]!, (double)p["share"]!, 9));
+
+        var byCategory = (await _w.GraphQLAsync("{ adoption(by: CATEGORY) { key points { snapshot apps outOf } } }"))["adoption"]!.AsArray();
+        var listings = new[] { "2020-02", "2021-04" }.SelectMany(snapshot => File.ReadLines(Path.Combine(Repo.Snapshot(snapshot), "listing.jsonl"))
+            .Select(l => System.Text.Json.Nodes.JsonNode.Parse(l)!)
+            .Select(l => (Snapshot: snapshot, Category: (string)l["category"]!,
+                Dl: Repo.Expected["snapshots"]![snapshot]!["apps"]![(string)l["package"]!]!["models"]!.AsArray().Count > 0)));
+        var expectedCategory = listings.GroupBy(l => (l.Category, l.Snapshot))
+            .Select(g => $"{g.Key.Category} {g.Key.Snapshot} {g.Count(x => x.Dl)}/{g.Count()}").Order().ToList();
+        Assert.Equal(expectedCategory, byCategory.SelectMany(k => k!["points"]!.AsArray()
+            .Select(p => $"{k["key"]} {p!["snapshot"]} {p["apps"]}/{p["outOf"]}")).Order().ToList());
+
+        var byTask = (await _w.GraphQLAsync("{ adoption(by: TASK) { key points { snapshot apps } } }"))["adoption"]!.AsArray();
+        Assert.Contains(byTask, k => (string)k!["key"]! == "face-detection");
+        Assert.DoesNotContain(byTask, k => (string)k!["key"]! == "unknown" && k["points"]!.AsArray().Count == 0);
+    }
+
+    [Fact]
     public async Task an_unknown_app_snapshot_or_model_is_null_not_an_error()
     {
         var data = await _w.GraphQLAsync("""{ app(package: "no.such.app") { package } snapshot(id: "1999-01") { id } model(sha256: "00") { sha256 } }""");

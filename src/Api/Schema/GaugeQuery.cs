@@ -50,6 +50,10 @@ public sealed class GaugeQuery : ObjectGraphType
                 var page = Reader(c).Models(filter with { Format = filter.Format?.ToLowerInvariant() }, first + 1, c.GetArgument<string?>("after"));
                 return new ModelPage(page.Take(first).ToList(), page.Count > first);
             });
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<AdoptionSeriesType>>>>("adoption")
+            .Description("Adoption over snapshots, by FRAMEWORK, CATEGORY or TASK.")
+            .Argument<NonNullGraphType<AdoptionDimensionType>>("by")
+            .Resolve(c => c.RequestServices!.GetRequiredService<AdoptionReader>().Series(c.GetArgument<AdoptionDimension>("by")));
         Field<ChurnType>("churn")
             .Description("What changed between two consecutive snapshots; null when they are not consecutive.")
             .Argument<NonNullGraphType<StringGraphType>>("from")
