@@ -62,6 +62,30 @@ public sealed class ChurnTests
     }
 
     [Fact]
+    public async Task churn_apps_paged_four_at_a_time_are_the_same_as_one_page()
+    {
+        await using var w = new Workspace();
+        await w.IngestAsync("2020-02");
+        await w.IngestAsync("2021-04");
+        await w.ProjectAsync();
+        const string Fields = "package status dl updated { from { sha256 } to { sha256 } } added { sha256 } removed { sha256 }";
+
+        var whole = (await w.GraphQLAsync($$"""{ churn(from: "2020-02", to: "2021-04") { apps(first: 100) { {{Fields}} } } }"""))["churn"]!["apps"]!.AsArray();
+        var paged = new List<JsonNode>();
+        string? after = null;
+        while (true)
+        {
+            string afterArgument = after is null ? "" : $", after: \"{after}\"";
+            var page = (await w.GraphQLAsync($$"""{ churn(from: "2020-02", to: "2021-04") { apps(first: 4{{afterArgument}}) { {{Fields}} } } }"""))["churn"]!["apps"]!.AsArray();
+            if (page.Count == 0) break;
+            paged.AddRange(page.Select(a => a!.DeepClone()));
+            after = (string)page[^1]!["package"]!;
+        }
+        Assert.Equal(15, whole.Count);
+        Assert.Equal(whole.Select(a => a!.ToJsonString()), paged.Select(a => a.ToJsonString()));
+    }
+
+    [Fact]
     public async Task churn_between_snapshots_that_are_not_consecutive_is_null()
     {
         await using var w = new Workspace();

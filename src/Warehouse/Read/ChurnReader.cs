@@ -55,33 +55,40 @@ public sealed class ChurnReader(DuckDbWarehouse warehouse)
 
     public IReadOnlyList<AppChurn> Apps(string from, string to, int first, string? afterPackage)
     {
-        var changes = warehouse.Query(
-            $"""
-            SELECT package, change, from_path, from_sha256, from_format, to_path, to_sha256, to_format
-            FROM {WarehouseTables.FactModelChurn.Name} WHERE from_snapshot = ? AND to_snapshot = ? AND change <> 'unchanged'
-            """,
-            r => (Package: r.GetString(0), Change: r.GetString(1),
-                From: r.IsDBNull(2) ? null : new ModelRef(r.GetString(2), r.GetString(3), r.GetString(4)),
-                To: r.IsDBNull(5) ? null : new ModelRef(r.GetString(5), r.GetString(6), r.GetString(7))),
-            from, to).ToLookup(c => c.Package);
-        return warehouse.Query(
+        string after = afterPackage ?? "";
+        var page = warehouse.Query(
             $"""
             SELECT package, status, version_from, version_to, dl, frameworks_before_json, frameworks_after_json,
                    framework_migration, models_before, models_after, models_unchanged
             FROM {WarehouseTables.FactAppChurn.Name}
             WHERE from_snapshot = ? AND to_snapshot = ? AND package > ? ORDER BY package LIMIT ?
             """,
-            r =>
+            r => new AppChurn(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetInt64(2),
+                r.IsDBNull(3) ? null : r.GetInt64(3), r.IsDBNull(4) ? null : r.GetString(4),
+                JsonSerializer.Deserialize<List<string>>(r.GetString(5))!, JsonSerializer.Deserialize<List<string>>(r.GetString(6))!,
+                r.GetBoolean(7), r.GetInt64(8), r.GetInt64(9), r.GetInt64(10), [], [], []),
+            from, to, after, first);
+        if (page.Count == 0) return page;
+        // Only the changes of this page's apps: the packages sort, so the page is a range of them.
+        var changes = warehouse.Query(
+            $"""
+            SELECT package, change, from_path, from_sha256, from_format, to_path, to_sha256, to_format
+            FROM {WarehouseTables.FactModelChurn.Name}
+            WHERE from_snapshot = ? AND to_snapshot = ? AND change <> 'unchanged' AND package > ? AND package <= ?
+            """,
+            r => (Package: r.GetString(0), Change: r.GetString(1),
+                From: r.IsDBNull(2) ? null : new ModelRef(r.GetString(2), r.GetString(3), r.GetString(4)),
+                To: r.IsDBNull(5) ? null : new ModelRef(r.GetString(5), r.GetString(6), r.GetString(7))),
+            from, to, after, page[^1].Package).ToLookup(c => c.Package);
+        return page.Select(app =>
+        {
+            var mine = changes[app.Package].ToList();
+            return app with
             {
-                var mine = changes[r.GetString(0)].ToList();
-                return new AppChurn(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetInt64(2),
-                    r.IsDBNull(3) ? null : r.GetInt64(3), r.IsDBNull(4) ? null : r.GetString(4),
-                    JsonSerializer.Deserialize<List<string>>(r.GetString(5))!, JsonSerializer.Deserialize<List<string>>(r.GetString(6))!,
-                    r.GetBoolean(7), r.GetInt64(8), r.GetInt64(9), r.GetInt64(10),
-                    mine.Where(c => c.Change == "updated").Select(c => new ModelChange(c.From!, c.To!)).ToList(),
-                    mine.Where(c => c.Change == "added").Select(c => c.To!).ToList(),
-                    mine.Where(c => c.Change == "removed").Select(c => c.From!).ToList());
-            },
-            from, to, afterPackage ?? "", first);
+                Updated = mine.Where(c => c.Change == "updated").Select(c => new ModelChange(c.From!, c.To!)).ToList(),
+                Added = mine.Where(c => c.Change == "added").Select(c => c.To!).ToList(),
+                Removed = mine.Where(c => c.Change == "removed").Select(c => c.From!).ToList(),
+            };
+        }).ToList();
     }
 }
