@@ -46,7 +46,10 @@ public sealed class Projector(IDocumentStore store, DuckDbWarehouse warehouse, T
             applied += usable.Count;
             if (usable.Count < page.Count || page.Count < PageSize) break;
         }
-        Rebuild();
+        // The tables are a function of the events and of their definitions: rebuild only when either moved.
+        string builtMarker = $"{TablesMarkerPrefix}{TablesDigest}";
+        if (warehouse.Scalar<long?>("SELECT last_seq FROM projection_checkpoint WHERE name = ?", builtMarker) != checkpoint)
+            Rebuild(builtMarker, checkpoint);
         return new Result(applied, checkpoint);
     }
 
@@ -97,7 +100,31 @@ public sealed class Projector(IDocumentStore store, DuckDbWarehouse warehouse, T
         }
     }
 
-    private void Rebuild()
+    private const string TablesMarkerPrefix = "tables:";
+
+    private static readonly string TablesDigest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+        System.Text.Encoding.UTF8.GetBytes(string.Join('\n', WarehouseTables.All.Select(t =>
+            $"{t.Name}|{t.PartitionedBySnapshot}|{string.Join(',', t.Columns)}|{t.Sql}"))))).Substring(0, 16);
+
+    /// <summary>Rebuilds every table in one transaction, so a reader never sees half of a rebuild.</summary>
+    private void Rebuild(string builtMarker, long checkpoint)
+    {
+        warehouse.Execute("BEGIN TRANSACTION");
+        try
+        {
+            BuildTables();
+            warehouse.Execute($"DELETE FROM projection_checkpoint WHERE name LIKE '{TablesMarkerPrefix}%'");
+            warehouse.Execute($"INSERT INTO projection_checkpoint VALUES ('{builtMarker}', {checkpoint})");
+            warehouse.Execute("COMMIT");
+        }
+        catch
+        {
+            warehouse.Execute("ROLLBACK");
+            throw;
+        }
+    }
+
+    private void BuildTables()
     {
         foreach (var table in WarehouseTables.All)
         {
