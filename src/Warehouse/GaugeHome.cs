@@ -2,7 +2,7 @@ namespace GaugeNN.Warehouse;
 
 /// <summary>
 /// The data folder (<c>GAUGENN_HOME</c>, default <c>./.gaugenn</c>): the private PostgreSQL cluster, the DuckDB file,
-/// the content-addressed model blobs and exports.
+/// the content-addressed model blobs.
 /// </summary>
 public sealed record GaugeHome(string Root)
 {
@@ -14,7 +14,6 @@ public sealed record GaugeHome(string Root)
 
     public string DuckDbFile => Path.Combine(Root, "warehouse.duckdb");
     public string ModelBlobs => Path.Combine(Root, "models");
-    public string Exports => Path.Combine(Root, "exports");
 
     /// <summary><c>GAUGENN_PG</c> when set, else the private cluster (started if needed).</summary>
     public string PostgresConnectionString() =>
