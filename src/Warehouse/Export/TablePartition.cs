@@ -52,12 +52,7 @@ public sealed record TablePartition(WarehouseTable Table, IReadOnlyList<Column> 
         "INTEGER" => Convert.ToInt32(value),
         "DOUBLE" => Convert.ToDouble(value),
         "BOOLEAN" => (bool)value,
-        "DATE" => value switch
-        {
-            DateOnly d => d,
-            DateTime t => DateOnly.FromDateTime(t),
-            _ => DateOnly.Parse(value.ToString()!),
-        },
+        "DATE" => DuckDbWarehouse.DateOf(value),
         _ => throw new NotSupportedException($"column {column.Name}: DuckDB type {column.Type} has no export mapping"),
     };
 }

@@ -79,5 +79,13 @@ public sealed class DuckDbWarehouse : IDisposable
         return command;
     }
 
+    /// <summary>A DATE value as the provider hands it over (DateOnly or DateTime), as a date.</summary>
+    public static DateOnly DateOf(object value) => value switch
+    {
+        DateOnly d => d,
+        DateTime t => DateOnly.FromDateTime(t),
+        _ => DateOnly.Parse(value.ToString()!),
+    };
+
     public void Dispose() => Connection.Dispose();
 }

@@ -47,7 +47,7 @@ public sealed class WarehouseReader(DuckDbWarehouse warehouse)
                model_files, encrypted_model_files, unique_models, formats_json
         FROM {WarehouseTables.DimSnapshot.Name} WHERE ? IS NULL OR snapshot = ? ORDER BY snapshot
         """,
-        r => new SnapshotSummary(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : DateOnlyOf(r.GetValue(2)),
+        r => new SnapshotSummary(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : DuckDbWarehouse.DateOf(r.GetValue(2)),
             r.GetInt64(3), r.GetInt64(4), r.GetInt64(5), r.GetInt64(6), r.GetInt64(7), r.GetInt64(8), r.GetInt64(9),
             r.GetInt64(10), r.GetInt64(11), Parse<List<FormatCount>>(r.GetString(12))),
         id, id);
@@ -128,11 +128,4 @@ public sealed class WarehouseReader(DuckDbWarehouse warehouse)
     private static string? NullableString(DuckDB.NET.Data.DuckDBDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
 
     private static long? NullableLong(DuckDB.NET.Data.DuckDBDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt64(i);
-
-    private static DateOnly DateOnlyOf(object value) => value switch
-    {
-        DateOnly d => d,
-        DateTime t => DateOnly.FromDateTime(t),
-        _ => DateOnly.Parse(value.ToString()!),
-    };
 }
