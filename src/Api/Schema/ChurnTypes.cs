@@ -82,8 +82,6 @@ public sealed record ChurnPair(string From, string To, ChurnSummary Summary);
 
 public sealed class ChurnType : ObjectGraphType<ChurnPair>
 {
-    public const int MaxPage = 1000;
-
     public ChurnType()
     {
         Name = "Churn";
@@ -91,14 +89,10 @@ public sealed class ChurnType : ObjectGraphType<ChurnPair>
         Field(x => x.To);
         Field<NonNullGraphType<ChurnSummaryType>>("summary").Resolve(c => c.Source.Summary);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<AppChurnType>>>>("apps")
-            .Description($"Apps in package order; at most {MaxPage} per page, continue with after: the last package seen.")
+            .Description($"Apps in package order; at most {Paging.MaxPage} per page, continue with after: the last package seen.")
             .Argument<IntGraphType>("first", a => a.DefaultValue = 100)
             .Argument<StringGraphType>("after")
-            .Resolve(c =>
-            {
-                int first = c.GetArgument<int>("first");
-                if (first is < 1 or > MaxPage) throw new ExecutionError($"first must be between 1 and {MaxPage}");
-                return c.RequestServices!.GetRequiredService<ChurnReader>().Apps(c.Source.From, c.Source.To, first, c.GetArgument<string?>("after"));
-            });
+            .Resolve(c => c.RequestServices!.GetRequiredService<ChurnReader>()
+                .Apps(c.Source.From, c.Source.To, Paging.First(c), c.GetArgument<string?>("after")));
     }
 }

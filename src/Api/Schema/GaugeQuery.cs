@@ -7,8 +7,6 @@ namespace GaugeNN.Api.Schema;
 
 public sealed class GaugeQuery : ObjectGraphType
 {
-    public const int MaxPage = 1000;
-
     public GaugeQuery()
     {
         Name = "Query";
@@ -38,14 +36,13 @@ public sealed class GaugeQuery : ObjectGraphType
             .Argument<NonNullGraphType<StringGraphType>>("sha256")
             .Resolve(c => Reader(c).Model(c.GetArgument<string>("sha256").ToLowerInvariant()));
         Field<NonNullGraphType<ModelConnectionType>>("models")
-            .Description($"Unique models in sha256 order, filtered; pages of at most {MaxPage}, continued with after: endCursor.")
+            .Description($"Unique models in sha256 order, filtered; pages of at most {Paging.MaxPage}, continued with after: endCursor.")
             .Argument<ModelFilterType>("filter")
             .Argument<IntGraphType>("first", a => a.DefaultValue = 50)
             .Argument<StringGraphType>("after")
             .Resolve(c =>
             {
-                int first = c.GetArgument<int>("first");
-                if (first is < 1 or > MaxPage) throw new ExecutionError($"first must be between 1 and {MaxPage}");
+                int first = Paging.First(c);
                 var filter = c.GetArgument<ModelFilter?>("filter") ?? new ModelFilter();
                 var page = Reader(c).Models(filter with { Format = filter.Format?.ToLowerInvariant() }, first + 1, c.GetArgument<string?>("after"));
                 return new ModelPage(page.Take(first).ToList(), page.Count > first);
