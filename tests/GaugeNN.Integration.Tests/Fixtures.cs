@@ -55,6 +55,16 @@ public sealed class Workspace : IAsyncDisposable
     public Task<string> IngestAsync(string snapshot, string? directory = null) =>
         IngestCommand.IngestAsync(Home, Store, snapshot, directory ?? Repo.Snapshot(snapshot), null, new GaugeNN.Ingest.IngestOptions { Parallelism = 2 }, CancellationToken.None);
 
+    /// <summary>A private copy of a sample snapshot folder, to damage or trim; <paramref name="skip"/> names files to leave out.</summary>
+    public string CopySnapshot(string snapshot, Func<string, bool>? skip = null)
+    {
+        string folder = Path.Combine(Root, "copy-" + snapshot);
+        Directory.CreateDirectory(folder);
+        foreach (var file in Directory.EnumerateFiles(Repo.Snapshot(snapshot)).Where(f => skip?.Invoke(Path.GetFileName(f)) != true))
+            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        return folder;
+    }
+
     public Task<string> ProjectAsync(bool rebuild = false) => ProjectCommand.ProjectAsync(Home, Store, rebuild, CancellationToken.None);
 
     public async Task<long> EventCountAsync()

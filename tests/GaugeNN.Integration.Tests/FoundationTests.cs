@@ -183,10 +183,7 @@ public sealed class FoundationTests
     public async Task every_bad_listing_line_is_a_failure_event_once_and_the_good_lines_are_ingested()
     {
         await using var w = new Workspace();
-        string folder = Path.Combine(w.Root, "snap");
-        Directory.CreateDirectory(folder);
-        foreach (var file in Directory.EnumerateFiles(Repo.Snapshot("2020-02")))
-            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        string folder = w.CopySnapshot("2020-02");
         File.AppendAllLines(Path.Combine(folder, "listing.jsonl"), ["{not json", """{"package": "x", "apk": "../../etc/passwd"}"""]);
 
         await w.IngestAsync("2020-02", folder);
@@ -209,10 +206,7 @@ public sealed class FoundationTests
     public async Task a_corrupt_apk_is_a_failure_event_with_its_reason_and_the_rest_of_the_folder_is_ingested()
     {
         await using var w = new Workspace();
-        string folder = Path.Combine(w.Root, "snap");
-        Directory.CreateDirectory(folder);
-        foreach (var file in Directory.EnumerateFiles(Repo.Snapshot("2020-02")))
-            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        string folder = w.CopySnapshot("2020-02");
         byte[] garbage = new byte[4096];
         new Random(7).NextBytes(garbage);
         "PK\u0003\u0004"u8.CopyTo(garbage);

@@ -46,10 +46,7 @@ public sealed class ModelAnalysisTests
     public async Task reanalyse_dissects_stored_models_again_from_the_blob_store_without_the_apks()
     {
         await using var w = new Workspace();
-        string copy = Path.Combine(w.Root, "crawl");
-        Directory.CreateDirectory(copy);
-        foreach (var file in Directory.EnumerateFiles(Repo.Snapshot("2020-02")))
-            File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        string copy = w.CopySnapshot("2020-02");
         await w.IngestAsync("2020-02", copy);
         await ReanalyseCommand.AnalyseAsync(w.Home, w.Store, CancellationToken.None);
         Directory.Delete(copy, recursive: true);

@@ -69,10 +69,7 @@ public sealed class SnapshotContentsTests
     public async Task a_listed_app_whose_apk_is_missing_is_listed_but_not_scanned_with_the_reason()
     {
         await using var w = new Workspace();
-        string folder = Path.Combine(w.Root, "snap");
-        Directory.CreateDirectory(folder);
-        foreach (var file in Directory.EnumerateFiles(Repo.Snapshot("2020-02")).Where(f => !f.EndsWith("caffeapp.apk")))
-            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        string folder = w.CopySnapshot("2020-02", f => f.EndsWith("caffeapp.apk"));
         await w.IngestAsync("2020-02", folder);
         await w.ProjectAsync();
 
@@ -90,10 +87,7 @@ public sealed class SnapshotContentsTests
     public async Task snapshot_frameworks_tell_apps_shipping_models_from_apps_only_linking_a_framework()
     {
         await using var w = new Workspace();
-        string folder = Path.Combine(w.Root, "snap");
-        Directory.CreateDirectory(folder);
-        foreach (var file in Directory.EnumerateFiles(Repo.Snapshot("2020-02")))
-            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        string folder = w.CopySnapshot("2020-02");
         // An app that links TensorFlow Lite's JNI library but ships no model (it would download one at run time).
         string library = Path.Combine(w.Root, "lib.so");
         using (var splitcam = System.IO.Compression.ZipFile.OpenRead(Path.Combine(folder, "org.gaugenn.fixture.splitcam.apks")))
