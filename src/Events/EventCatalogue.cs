@@ -16,5 +16,11 @@ public static class EventCatalogue
         (typeof(AppScanFailed), "app_scan_failed_v1"),
         (typeof(ModelDissected), "model_dissected_v1"),
         (typeof(ModelDissectionFailed), "model_dissection_failed_v1"),
+        (typeof(DeviceRegistered), "device_registered_v1"),
+        (typeof(BenchmarkPlanned), "benchmark_planned_v1"),
+        (typeof(MeasurementRecorded), "measurement_recorded_v1"),
+        (typeof(EnergyMeasured), "energy_measured_v1"),
+        (typeof(OperatorProfileRecorded), "operator_profile_recorded_v1"),
+        (typeof(BenchmarkFailed), "benchmark_failed_v1"),
     ];
 }

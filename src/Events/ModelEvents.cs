@@ -15,8 +15,8 @@ public sealed record ModelDissected(
     string Sha256, int AnalyserVersion, string Format, long Params, long Macs, long MacsUnknownNodes, bool Quantized,
     int Layers, IReadOnlyList<NameCount> Ops, IReadOnlyList<NameCount> WeightDtypes, IReadOnlyList<TensorSpec> Inputs,
     IReadOnlyList<TensorSpec> Outputs, IReadOnlyDictionary<string, string> Metadata, string ArchFingerprint,
-    string Task, string TaskRule, DateTimeOffset At);
+    string Task, string TaskRule, DateTimeOffset At) : IGaugeEvent;
 
 /// <summary>The analyser could not read a model; <see cref="LooksEncrypted"/> when its entropy says so.</summary>
 public sealed record ModelDissectionFailed(
-    string Sha256, int AnalyserVersion, string Format, string Reason, bool LooksEncrypted, DateTimeOffset At);
+    string Sha256, int AnalyserVersion, string Format, string Reason, bool LooksEncrypted, DateTimeOffset At) : IGaugeEvent;
