@@ -2,13 +2,16 @@ namespace GaugeNN.Events;
 
 /// <summary>
 /// Every event type with its stable alias. Stored events are found by alias, so renaming a class never orphans
-/// them; a shipped event is never edited (add a V2 and an upcaster instead).
+/// them; a shipped event is never edited (add a V2 and an upcaster instead). Only the types of <see cref="All"/> can
+/// be appended (the store refuses any other); <see cref="Superseded"/> are earlier versions still read from old
+/// stores, each through its upcaster into the current type. Every alias has a golden JSON under
+/// <c>tests/fixtures/events/</c> (tested).
 /// </summary>
 public static class EventCatalogue
 {
     public static readonly IReadOnlyList<(Type Type, string Alias)> All =
     [
-        (typeof(SnapshotOpened), "snapshot_opened_v1"),
+        (typeof(SnapshotOpened), "snapshot_opened_v2"),
         (typeof(AppListed), "app_listed_v1"),
         (typeof(ApkScanned), "apk_scanned_v1"),
         (typeof(ModelFileFound), "model_file_found_v1"),
@@ -23,4 +26,13 @@ public static class EventCatalogue
         (typeof(OperatorProfileRecorded), "operator_profile_recorded_v1"),
         (typeof(BenchmarkFailed), "benchmark_failed_v1"),
     ];
+
+    public static readonly IReadOnlyList<(Type Type, string Alias, Type UpcastTo)> Superseded =
+    [
+        (typeof(SnapshotOpenedV1), "snapshot_opened_v1", typeof(SnapshotOpened)),
+    ];
+
+    private static readonly HashSet<Type> Appendable = All.Select(e => e.Type).ToHashSet();
+
+    public static bool IsAppendable(Type type) => Appendable.Contains(type);
 }

@@ -38,7 +38,4 @@ public sealed record IngestOptions
 
     /// <summary>Apps scanned at once.</summary>
     public int Parallelism { get; init; } = Environment.ProcessorCount;
-
-    /// <summary>Where model bytes are kept by sha256 so they can be re-analysed without the APKs; null keeps none.</summary>
-    public string? ModelStoreDirectory { get; init; }
 }

@@ -19,7 +19,7 @@ public sealed record AppScan(string Package, string Snapshot, string ScanKey, IR
 /// Reads a snapshot folder (<c>*.apk</c>, bundles, OBBs and an optional <c>listing.jsonl</c>) and yields one
 /// <see cref="AppScan"/> per app. Nothing is extracted to disk and nothing from an APK is executed.
 /// </summary>
-public sealed partial class SnapshotScanner(IngestOptions options, TimeProvider time)
+public sealed partial class SnapshotScanner(IngestOptions options, TimeProvider time, IModelSink? models = null)
 {
     private static readonly string[] AppFileExtensions = [".apk", ".apks", ".xapk", ".apkm"];
     private const int HashChunkBytes = 1 << 20;
@@ -39,9 +39,14 @@ public sealed partial class SnapshotScanner(IngestOptions options, TimeProvider 
     /// <summary>An app to scan: its listing line (or one made up from the file name), and OBBs found beside it.</summary>
     private sealed record PlannedApp(ListingEntry Entry, bool Listed, IReadOnlyList<string> ExtraObbs);
 
+    /// <param name="takes">
+    /// Which packages this scan takes (a shard of the snapshot); null takes all. Facts of the listing file itself are
+    /// under the empty package name.
+    /// </param>
     public async IAsyncEnumerable<AppScan> ScanAsync(
-        string snapshot, string directory, [EnumeratorCancellation] CancellationToken ct = default)
+        string snapshot, string directory, [EnumeratorCancellation] CancellationToken ct = default, Func<string, bool>? takes = null)
     {
+        takes ??= _ => true;
         var plan = new SnapshotPlan(directory, options);
         int parallelism = Math.Max(1, options.Parallelism);
         var results = Channel.CreateBounded<AppScan>(parallelism * 2);
@@ -49,7 +54,7 @@ public sealed partial class SnapshotScanner(IngestOptions options, TimeProvider 
         {
             try
             {
-                await Parallel.ForEachAsync(plan.Apps(), new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct },
+                await Parallel.ForEachAsync(plan.Apps().Where(app => takes(app.Entry.Package)), new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct },
                     async (app, token) => await results.Writer.WriteAsync(ScanApp(snapshot, directory, app, token), token));
                 results.Writer.Complete();
             }
@@ -62,7 +67,7 @@ public sealed partial class SnapshotScanner(IngestOptions options, TimeProvider 
             yield return scan;
         await producer;
 
-        if (plan.ListingErrors.Count > 0)
+        if (plan.ListingErrors.Count > 0 && takes(""))
         {
             // One batch for all bad lines, keyed by their text: the same listing re-ingested appends nothing, a
             // changed one appends its own errors.
@@ -140,7 +145,7 @@ public sealed partial class SnapshotScanner(IngestOptions options, TimeProvider 
         var now = time.GetUtcNow();
         var findings = new AppFindings();
         var budget = new InflationBudget(options.MaxTotalInflatedBytes);
-        var walker = new ArchiveWalker(options, options.ModelStoreDirectory is { } root ? new ModelBlobStore(root) : null);
+        var walker = new ArchiveWalker(options, models);
         var scanned = new List<ScannedFile>();
         var missing = new List<(string File, string Reason)>();
         bool anyReadable = false;

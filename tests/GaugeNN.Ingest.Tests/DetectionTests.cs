@@ -103,9 +103,9 @@ public sealed class DetectionTests
         string snapshot = root.Combine("snapshot"), data = root.Combine("data");
         Directory.CreateDirectory(snapshot);
         File.Copy(Path.Combine(RepoPaths.Snapshot("2020-02"), "org.gaugenn.fixture.packed.apk"), Path.Combine(snapshot, "packed.apk"));
-        var scan = Assert.Single(await Scanning.ScanAsync("s", snapshot, new IngestOptions { ModelStoreDirectory = data }));
+        var store = new GaugeNN.Application.ModelBlobStore(data);
+        var scan = Assert.Single(await Scanning.ScanAsync("s", snapshot, new IngestOptions(), store));
         var model = Assert.Single(scan.Of<ModelFileFound>());
-        var store = new ModelBlobStore(data);
         Assert.Equal(model.Sha256, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(store.Get(model.Sha256))));
         Assert.Single(Directory.GetFiles(data, "*", SearchOption.AllDirectories));
     }

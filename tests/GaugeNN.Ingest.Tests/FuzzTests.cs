@@ -44,7 +44,7 @@ public sealed class FuzzTests
     {
         var seeds = Seeds();
         var random = new Random(Seed);
-        var walker = new ArchiveWalker(Caps, store: null);
+        var walker = new ArchiveWalker(Caps, models: null);
         var total = Stopwatch.StartNew();
         var outcomes = new Dictionary<(bool Readable, bool Problems), int>();
         for (int i = 0; i < 2000; i++)
@@ -111,7 +111,7 @@ public sealed class FuzzTests
     public void every_prefix_of_an_apk_is_read_or_reported()
     {
         var apk = File.ReadAllBytes(Path.Combine(RepoPaths.Snapshot("2020-02"), "org.gaugenn.fixture.caffeapp.apk"));
-        var walker = new ArchiveWalker(Caps, store: null);
+        var walker = new ArchiveWalker(Caps, models: null);
         for (int length = 0; length < apk.Length; length += 7)
         {
             var findings = new AppFindings();
@@ -142,7 +142,7 @@ public sealed class FuzzTests
     [Fact]
     public void saved_regression_inputs_are_read_or_reported()
     {
-        var walker = new ArchiveWalker(Caps, store: null);
+        var walker = new ArchiveWalker(Caps, models: null);
         var directory = RepoPaths.RegressionsDirectory;
         foreach (var file in Directory.Exists(directory) ? Directory.GetFiles(directory, "*.apk") : [])
         {

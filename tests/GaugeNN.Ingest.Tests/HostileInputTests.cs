@@ -21,7 +21,7 @@ public sealed class HostileInputTests
         File.WriteAllBytes(Path.Combine(snapshot, hostileName), hostileBytes);
         var before = Directory.EnumerateFileSystemEntries(root.Path, "*", SearchOption.AllDirectories).ToHashSet();
 
-        var scans = await Scanning.ScanAsync("hostile", snapshot, (options ?? new IngestOptions()) with { ModelStoreDirectory = data });
+        var scans = await Scanning.ScanAsync("hostile", snapshot, options ?? new IngestOptions(), new GaugeNN.Application.ModelBlobStore(data));
 
         var written = Directory.EnumerateFileSystemEntries(root.Path, "*", SearchOption.AllDirectories).Except(before).ToList();
         Assert.All(written, path => Assert.True(path == data || path.StartsWith(data + Path.DirectorySeparatorChar), $"{path} is outside the data folder"));

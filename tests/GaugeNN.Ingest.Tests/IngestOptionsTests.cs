@@ -31,7 +31,7 @@ public sealed class IngestOptionsTests
         var zip = ZipBytes.Build(Enumerable.Range(0, 20).Select(i => ($"f{i}", new byte[1], true)).ToArray());
         var findings = new AppFindings();
 
-        bool readable = new ArchiveWalker(new IngestOptions { MaxEntries = 10 }, store: null)
+        bool readable = new ArchiveWalker(new IngestOptions { MaxEntries = 10 }, models: null)
             .WalkFile(ByteSource.FromMemory(zip), "many.apk", "", findings, new InflationBudget(1000));
 
         Assert.False(readable);

@@ -5,9 +5,9 @@ namespace GaugeNN.Ingest.Tests;
 /// <summary>Runs the real scanner over a folder and groups its events per app.</summary>
 public static class Scanning
 {
-    public static async Task<List<AppScan>> ScanAsync(string snapshot, string directory, IngestOptions? options = null)
+    public static async Task<List<AppScan>> ScanAsync(string snapshot, string directory, IngestOptions? options = null, IModelSink? models = null)
     {
-        var scanner = new SnapshotScanner(options ?? new IngestOptions(), TimeProvider.System);
+        var scanner = new SnapshotScanner(options ?? new IngestOptions(), TimeProvider.System, models);
         var scans = new List<AppScan>();
         await foreach (var scan in scanner.ScanAsync(snapshot, directory))
             scans.Add(scan);

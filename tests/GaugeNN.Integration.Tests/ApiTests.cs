@@ -16,7 +16,7 @@ public sealed class ApiTests : IAsyncLifetime
     {
         await _w.IngestAsync("2020-02");
         await _w.IngestAsync("2021-04");
-        await Cli.Commands.ReanalyseCommand.AnalyseAsync(_w.Home, _w.Store, CancellationToken.None);
+        await _w.ReanalyseAsync();
         await _w.ProjectAsync();
     }
 

@@ -1,7 +1,6 @@
-using GaugeNN.Cli.Commands;
-using GaugeNN.Warehouse;
-using GaugeNN.Warehouse.EventStore;
+using GaugeNN.Application;
 using GaugeNN.Warehouse.Postgres;
+using Marten;
 using Xunit;
 
 namespace GaugeNN.Integration.Tests;
@@ -12,26 +11,22 @@ public sealed class DatabaseRestartTests
     [Fact]
     public async Task after_a_database_restart_the_same_store_ingests_on_and_nothing_appended_before_is_lost()
     {
-        if (Environment.GetEnvironmentVariable(GaugeHome.PostgresVariable) is { Length: > 0 })
+        if (DataFolder.SharedPostgres is not null)
             return; // a server we do not own is not ours to restart
         string home = Directory.CreateTempSubdirectory("gaugenn-restart-").FullName;
         var cluster = new PrivateCluster(home);
         try
         {
-            using var store = GaugeStore.Create(cluster.EnsureRunning());
-            var gaugeHome = new GaugeHome(home);
-            await IngestCommand.IngestAsync(gaugeHome, store, "2020-02", Repo.Snapshot("2020-02"), null, new GaugeNN.Ingest.IngestOptions { Parallelism = 2 }, CancellationToken.None);
-            long before;
-            await using (var session = store.QuerySession())
-                before = await Marten.QueryableExtensions.LongCountAsync(session.Events.QueryAllRawEvents());
+            await using var w = new Workspace(connection: cluster.EnsureRunning());
+            await w.IngestAsync("2020-02");
+            long before = await w.EventCountAsync();
 
             Assert.True(cluster.Stop());
             cluster.EnsureRunning();
-            string second = await IngestCommand.IngestAsync(gaugeHome, store, "2021-04", Repo.Snapshot("2021-04"), null, new GaugeNN.Ingest.IngestOptions { Parallelism = 2 }, CancellationToken.None);
+            var second = await w.IngestAsync("2021-04");
 
-            await using var after = store.QuerySession();
-            var events = await Marten.QueryableExtensions.ToListAsync(after.Events.QueryAllRawEvents());
-            Assert.Contains("14 apps read", second);
+            var events = await w.WithEventsAsync(s => s.Events.QueryAllRawEvents().ToListAsync());
+            Assert.Equal(14, second.AppsRead);
             Assert.True(before > 0);
             Assert.True(events.Count > before);
             Assert.Equal(before, events.Count(e => e.Sequence <= before));
@@ -42,4 +37,5 @@ public sealed class DatabaseRestartTests
             Directory.Delete(home, recursive: true);
         }
     }
+
 }

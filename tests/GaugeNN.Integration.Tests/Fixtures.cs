@@ -2,10 +2,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GaugeNN.Api;
-using GaugeNN.Cli.Commands;
+using GaugeNN.Application;
+using GaugeNN.Application.UseCases;
 using GaugeNN.Tests.Shared;
-using GaugeNN.Warehouse;
-using GaugeNN.Warehouse.EventStore;
 using GaugeNN.Warehouse.Postgres;
 using GaugeNN.Warehouse.Projections;
 using Marten;
@@ -29,31 +28,35 @@ public static class Repo
 public sealed class PostgresServer
 {
     private static readonly Lazy<string> Connection = new(() =>
-        Environment.GetEnvironmentVariable(GaugeHome.PostgresVariable) is { Length: > 0 } cs
+        DataFolder.SharedPostgres is { } cs
             ? cs
             : new PrivateCluster(Path.Combine(Path.GetTempPath(), "gaugenn-test-pg")).EnsureRunning());
 
     public static string ConnectionString => Connection.Value;
 }
 
-/// <summary>A fresh data folder + event store schema for one test.</summary>
+/// <summary>A fresh data folder + event store schema for one test, used through the application's use cases.</summary>
 public sealed class Workspace : IAsyncDisposable
 {
-    public Workspace()
+    public Workspace(string? schema = null, string? connection = null)
     {
         Root = Directory.CreateTempSubdirectory("gaugenn-test-").FullName;
-        Home = new GaugeHome(Root);
-        Schema = "t_" + Guid.NewGuid().ToString("N")[..12];
-        Store = GaugeStore.Create(PostgresServer.ConnectionString, Schema);
+        Home = new DataFolder(Root);
+        Schema = schema ?? "t_" + Guid.NewGuid().ToString("N")[..12];
+        Gauge = Gauge.Open(Home, connection ?? PostgresServer.ConnectionString, Schema);
     }
 
     public string Root { get; }
-    public GaugeHome Home { get; }
+    public DataFolder Home { get; }
     public string Schema { get; }
-    public DocumentStore Store { get; }
+    public Gauge Gauge { get; }
+    public DocumentStore Store => Gauge.Store;
 
-    public Task<string> IngestAsync(string snapshot, string? directory = null) =>
-        IngestCommand.IngestAsync(Home, Store, snapshot, directory ?? Repo.Snapshot(snapshot), null, new GaugeNN.Ingest.IngestOptions { Parallelism = 2 }, CancellationToken.None);
+    public Task<IngestReport> IngestAsync(string snapshot, string? directory = null, DateOnly? capturedAt = null) =>
+        new IngestSnapshot(Gauge).RunAsync(new IngestRequest(snapshot, directory ?? Repo.Snapshot(snapshot), CapturedAt: capturedAt,
+            Options: new GaugeNN.Ingest.IngestOptions { Parallelism = 2 }), null, CancellationToken.None);
+
+    public Task<AnalysisReport> ReanalyseAsync() => new ReanalyseModels(Gauge).RunAsync(null, CancellationToken.None);
 
     /// <summary>A private copy of a sample snapshot folder, to damage or trim; <paramref name="skip"/> names files to leave out.</summary>
     public string CopySnapshot(string snapshot, Func<string, bool>? skip = null)
@@ -65,7 +68,8 @@ public sealed class Workspace : IAsyncDisposable
         return folder;
     }
 
-    public Task<string> ProjectAsync(bool rebuild = false) => ProjectCommand.ProjectAsync(Home, Store, rebuild, CancellationToken.None);
+    public Task<CatchUpReport> ProjectAsync(bool rebuild = false) =>
+        new CatchUpWarehouse(Gauge).RunAsync(rebuild, null, CancellationToken.None);
 
     public async Task<long> EventCountAsync()
     {
@@ -103,7 +107,7 @@ public sealed class Workspace : IAsyncDisposable
     public Dictionary<string, List<string>> DumpTables()
     {
         using var warehouse = DuckDbWarehouse.Open(Home.DuckDbFile, readOnly: true);
-        return WarehouseTables.All.ToDictionary(t => t.Name, t => warehouse.Query(
+        return WarehouseSchema.Tables.ToDictionary(t => t.Name, t => warehouse.Query(
             $"SELECT CAST(to_json(x) AS VARCHAR) FROM (SELECT * FROM {t.Name}) x ORDER BY ALL", r => r.GetString(0)));
     }
 
@@ -114,7 +118,7 @@ public sealed class Workspace : IAsyncDisposable
             session.QueueSqlCommand($"DROP SCHEMA IF EXISTS {Schema} CASCADE");
             await session.SaveChangesAsync();
         }
-        Store.Dispose();
+        Gauge.Dispose();
         Directory.Delete(Root, recursive: true);
     }
 

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using GaugeNN.Cli.Commands;
 using GaugeNN.Events;
 using GaugeNN.Formats;
 using GaugeNN.Warehouse.EventStore;
@@ -20,7 +19,7 @@ public sealed class ModelAnalysisTests
         await using var w = new Workspace();
         await w.IngestAsync("2020-02");
         await w.IngestAsync("2021-04");
-        await ReanalyseCommand.AnalyseAsync(w.Home, w.Store, CancellationToken.None);
+        await w.ReanalyseAsync();
         await w.ProjectAsync();
 
         var ingested = ExpectedModels
@@ -48,7 +47,7 @@ public sealed class ModelAnalysisTests
         await using var w = new Workspace();
         string copy = w.CopySnapshot("2020-02");
         await w.IngestAsync("2020-02", copy);
-        await ReanalyseCommand.AnalyseAsync(w.Home, w.Store, CancellationToken.None);
+        await w.ReanalyseAsync();
         Directory.Delete(copy, recursive: true);
         var log = new EventLog(w.Store);
         Assert.Empty(await log.ModelsToAnalyseAsync(ModelDissector.AnalyserVersion, CancellationToken.None));
@@ -60,12 +59,16 @@ public sealed class ModelAnalysisTests
         Assert.Equal(before, stale.Count);
         await using (var session = w.Store.LightweightSession())
         {
-            foreach (var model in stale) session.Store(new ModelLedgerEntry { Id = model.Id, Format = model.Format, AnalyserVersion = 0 });
+            foreach (var model in await session.LoadManyAsync<ModelLedgerEntry>(stale.Select(m => m.Id).ToArray()))
+            {
+                model.AnalyserVersion = 0;
+                session.Update(model);
+            }
             await session.SaveChangesAsync();
         }
-        string summary = await ReanalyseCommand.AnalyseAsync(w.Home, w.Store, CancellationToken.None);
+        var summary = await w.ReanalyseAsync();
 
-        Assert.Contains($"{before} models dissected, 0 failed", summary);
+        Assert.Equal((before, 0), (summary.Dissected, summary.Failed));
         Assert.Equal(2 * before, await DissectionCountAsync(w));
     }
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using GaugeNN.Cli.Commands;
 using GaugeNN.Tests.Shared;
 using Xunit;
 
@@ -26,7 +25,7 @@ public sealed class SyntheticCorpusTests
         Assert.Equal(3, snapshots.Count);
         foreach (var snapshot in snapshots)
             await w.IngestAsync(snapshot, Path.Combine(corpus, snapshot));
-        await ReanalyseCommand.AnalyseAsync(w.Home, w.Store, CancellationToken.None);
+        await w.ReanalyseAsync();
         await w.ProjectAsync();
 
         var counted = (await w.GraphQLAsync("{ snapshots { id apps dlApps modelFiles encryptedModelFiles uniqueModels formats { name modelFiles } } }"))["snapshots"]!.AsArray();

@@ -1,5 +1,4 @@
-using GaugeNN.Warehouse;
-using GaugeNN.Warehouse.Postgres;
+using GaugeNN.Application;
 
 namespace GaugeNN.Cli.Commands;
 
@@ -12,9 +11,9 @@ public sealed class DbCommand : ICommand
     public Task<int> RunAsync(Arguments args, CancellationToken ct)
     {
         args.RejectUnknown();
-        var cluster = new PrivateCluster(Services.Home().Root);
-        if (Environment.GetEnvironmentVariable(GaugeHome.PostgresVariable) is { Length: > 0 })
-            Console.WriteLine($"note: {GaugeHome.PostgresVariable} is set, so gaugenn uses that server, not this cluster");
+        var cluster = Services.Home().Cluster;
+        if (DataFolder.SharedPostgres is not null)
+            Console.WriteLine($"note: {DataFolder.PostgresVariable} is set, so gaugenn uses that server, not this cluster");
         try
         {
             switch (args.Positionals)

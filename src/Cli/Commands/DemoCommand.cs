@@ -1,4 +1,4 @@
-using GaugeNN.Ingest;
+using GaugeNN.Application.UseCases;
 using GaugeNN.Warehouse.Projections;
 using GaugeNN.Warehouse.Read;
 
@@ -16,13 +16,12 @@ public sealed class DemoCommand : ICommand
         string samples = SamplesDirectory();
         var home = Services.Home();
         Console.WriteLine($"data folder: {home.Root}");
-        using (var store = Services.EventStore(home))
+        using (var gauge = Services.Open(home))
         {
             foreach (var snapshot in Directory.EnumerateDirectories(samples).Order(StringComparer.Ordinal))
-                Console.WriteLine(await IngestCommand.IngestAsync(home, store, Path.GetFileName(snapshot), snapshot, null,
-                    new IngestOptions(), ct));
-            Console.WriteLine(await ReanalyseCommand.AnalyseAsync(home, store, ct));
-            Console.WriteLine(await ProjectCommand.ProjectAsync(home, store, rebuild: false, ct));
+                Console.WriteLine(IngestCommand.Describe(await new IngestSnapshot(gauge).RunAsync(
+                    new IngestRequest(Path.GetFileName(snapshot), snapshot), null, ct)));
+            Console.WriteLine(ProjectCommand.Describe(home.DuckDbFile, await new CatchUpWarehouse(gauge).RunAsync(false, Console.Error.WriteLine, ct)));
         }
         using (var warehouse = DuckDbWarehouse.Open(home.DuckDbFile, readOnly: true))
             PrintSummary(new WarehouseReader(warehouse).Snapshots());

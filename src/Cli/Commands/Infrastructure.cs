@@ -46,7 +46,7 @@ public sealed class Arguments
         }
     }
 
-    private static readonly HashSet<string> Switches = ["rebuild", "no-serve", "help"];
+    private static readonly HashSet<string> Switches = ["rebuild", "no-serve", "help", "incremental"];
 
     private static bool IsSwitch(string name) => Switches.Contains(name);
 

@@ -1,6 +1,5 @@
-using GaugeNN.Warehouse;
+using GaugeNN.Application.UseCases;
 using GaugeNN.Warehouse.Projections;
-using Marten;
 
 namespace GaugeNN.Cli.Commands;
 
@@ -14,16 +13,12 @@ public sealed class ProjectCommand : ICommand
     {
         args.RejectUnknown("rebuild");
         var home = Services.Home();
-        using var store = Services.EventStore(home);
-        Console.WriteLine(await ProjectAsync(home, store, args.Flag("rebuild"), ct));
+        using var gauge = Services.Open(home);
+        var report = await new CatchUpWarehouse(gauge).RunAsync(args.Flag("rebuild"), Console.Error.WriteLine, ct);
+        Console.WriteLine(Describe(home.DuckDbFile, report));
         return ExitCodes.Ok;
     }
 
-    public static async Task<string> ProjectAsync(GaugeHome home, IDocumentStore store, bool rebuild, CancellationToken ct)
-    {
-        using var warehouse = DuckDbWarehouse.Open(home.DuckDbFile);
-        var projector = new Projector(store, warehouse, TimeProvider.System);
-        var result = rebuild ? await projector.RebuildAsync(ct) : await projector.RunAsync(ct);
-        return $"warehouse {home.DuckDbFile}: {result.EventsApplied} events applied, checkpoint {result.Checkpoint}";
-    }
+    public static string Describe(string file, CatchUpReport r) =>
+        $"warehouse {file}: {r.EventsApplied} events applied, checkpoint {r.Checkpoint} (event store head {r.StoreHead})";
 }

@@ -1,25 +1,21 @@
-using GaugeNN.Warehouse;
-using GaugeNN.Warehouse.EventStore;
-using Marten;
+using GaugeNN.Application;
 
 namespace GaugeNN.Cli.Commands;
 
-/// <summary>Opens what the commands share: the data folder and the event store.</summary>
+/// <summary>Opens what the commands share: the data folder and its event store.</summary>
 public static class Services
 {
-    public static GaugeHome Home() => GaugeHome.FromEnvironment();
+    public static DataFolder Home() => DataFolder.FromEnvironment();
 
-    public static DocumentStore EventStore(GaugeHome home)
+    public static Gauge Open(DataFolder folder)
     {
-        string connection;
         try
         {
-            connection = home.PostgresConnectionString();
+            return Gauge.Open(folder);
         }
-        catch (InvalidOperationException e)
+        catch (InvalidOperationException e) when (e.Message.Contains("PostgreSQL"))
         {
             throw new EnvironmentException(e.Message);
         }
-        return GaugeStore.Create(connection);
     }
 }

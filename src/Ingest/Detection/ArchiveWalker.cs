@@ -9,9 +9,9 @@ namespace GaugeNN.Ingest.Detection;
 /// <summary>
 /// Walks one crawled file (an APK, a bundle of APKs, an OBB) entry by entry, into nested archives, and records every
 /// model, framework sign and manifest it meets. Each unreadable archive or entry becomes a <see cref="ScanProblem"/>
-/// and the walk goes on with the next one. Nothing is written anywhere but the optional model blob store.
+/// and the walk goes on with the next one. Nothing is written anywhere: model bytes go to the optional sink.
 /// </summary>
-public sealed partial class ArchiveWalker(IngestOptions options, ModelBlobStore? store)
+public sealed partial class ArchiveWalker(IngestOptions options, IModelSink? models)
 {
     private const string Step = "!/";
     private static readonly string[] ArchiveExtensions = [".apk", ".apks", ".xapk", ".apkm", ".zip", ".obb"];
@@ -158,7 +158,7 @@ public sealed partial class ArchiveWalker(IngestOptions options, ModelBlobStore?
         bool encrypted, double entropy, string storage)
     {
         string sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
-        store?.Put(sha256, bytes);
+        models?.Keep(sha256, bytes);
         findings.Models.Add(new FoundModel(path, sha256, bytes.Length, format, evidence, encrypted, entropy, storage));
         if (!encrypted) findings.AddEvidence(new FoundEvidence(format, "model", path));
     }

@@ -1,120 +1,236 @@
-using System.Text.Json;
+using System.Diagnostics;
+using DuckDB.NET.Data;
 using GaugeNN.Events;
+using GaugeNN.Warehouse.Projections.Tables;
 using JasperFx.Events;
-using Marten;
 
 namespace GaugeNN.Warehouse.Projections;
 
+/// <summary>What one projection step did: events applied, the checkpoint reached, and which tables it rewrote.</summary>
+public sealed record ProjectionStep(long EventsApplied, long Checkpoint, bool Full, IReadOnlyList<TableUpdate> Tables, TimeSpan Took);
+
+/// <summary>One derived table's update: rows removed and written for the changed keys (or all of it, when full).</summary>
+public sealed record TableUpdate(string Table, long RowsDeleted, long RowsInserted);
+
 /// <summary>
-/// Brings the DuckDB warehouse up to date with the event store: new events are appended to <c>event_log</c> (through
-/// the appender, from the stored checkpoint on), then every table is rebuilt from it by SQL. Replaying into an
-/// empty file therefore gives identical tables.
+/// Applies events to the DuckDB warehouse, one transaction per step: each event is appended to its event table, then
+/// every derived table is recomputed for the keys the events changed (or whole, the first time and after its SQL
+/// changed), then the checkpoint moves. A reader sees a step entirely or not at all, and a process killed mid-step
+/// leaves the previous state, from which the next run carries on.
 /// </summary>
-public sealed class Projector(IDocumentStore store, DuckDbWarehouse warehouse, TimeProvider time)
+public sealed class Projector(DuckDbWarehouse warehouse)
 {
-    private const string CheckpointName = "event_log";
-    private const int PageSize = 2_000;
+    private const string StateTable = "projection_state";
+    private const string IndexTable = "event_index";
 
-    // A sequence gap younger than this may be a transaction still committing; older gaps are rolled-back appends.
-    private static readonly TimeSpan InFlightWindow = TimeSpan.FromSeconds(10);
+    // Above this share of the apps changed, recomputing everything is cheaper than key by key.
+    private const double FullRecomputeShare = 0.5;
 
-    private static readonly Dictionary<Type, string> AliasOf = EventCatalogue.All.ToDictionary(e => e.Type, e => e.Alias);
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    public long Checkpoint => long.Parse(State("checkpoint") ?? "0");
 
-    public sealed record Result(long EventsApplied, long Checkpoint);
-
-    public async Task<Result> RunAsync(CancellationToken ct)
+    /// <summary>
+    /// Creates what is missing and reconciles stored tables with their declarations: changed event tables are dropped
+    /// (their events are replayed from the store), changed derived tables are recomputed from the event tables.
+    /// A derived table whose SQL yields columns other than the declared ones is refused, naming both.
+    /// </summary>
+    public void EnsureSchema()
     {
-        EnsureSchema();
-        long checkpoint = warehouse.Scalar<long?>("SELECT last_seq FROM projection_checkpoint WHERE name = ?", CheckpointName) ?? 0;
-        // Rows past the checkpoint come from a run that died before recording it: drop them and read them again.
-        warehouse.Execute($"DELETE FROM event_log WHERE seq > {checkpoint}");
-        long applied = 0;
-        await using var session = store.QuerySession();
-        while (true)
+        warehouse.Execute($"CREATE TABLE IF NOT EXISTS {StateTable}(key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)");
+        if (State("event_tables") is { } stored && stored != WarehouseSchema.EventTablesDigest)
+            DropAll();
+        warehouse.Execute(string.Join(";\n", WarehouseSchema.EventTables.Select(t =>
+            $"CREATE TABLE IF NOT EXISTS {t.Name}({string.Join(", ", t.Columns.Select(c => $"\"{c.Name}\" {c.Type}"))})")));
+        warehouse.Execute($"CREATE TABLE IF NOT EXISTS {IndexTable}(seq BIGINT, type VARCHAR, stream VARCHAR, appended_at TIMESTAMP WITH TIME ZONE)");
+        SetState("event_tables", WarehouseSchema.EventTablesDigest);
+        bool derivedStale = State("tables") != WarehouseSchema.TablesDigest;
+        if (derivedStale)
+            warehouse.Execute(string.Join(";\n", WarehouseSchema.Tables.Select(t => $"DROP TABLE IF EXISTS {t.Name}")));
+        warehouse.Execute(string.Join(";\n", WarehouseSchema.Tables.Select(t => t.Ddl(SqlContext.Main))));
+        CheckDeclarations();
+        if (derivedStale)
         {
-            var page = await session.Events.QueryAllRawEvents()
-                .Where(e => e.Sequence > checkpoint)
-                .OrderBy(e => e.Sequence)
-                .Take(PageSize)
-                .ToListAsync(ct);
-            var usable = ContiguousPrefix(page, checkpoint);
-            if (usable.Count == 0) break;
-            Append(usable);
-            checkpoint = usable[^1].Sequence;
-            warehouse.Execute($"INSERT OR REPLACE INTO projection_checkpoint VALUES ('{CheckpointName}', {checkpoint})");
-            applied += usable.Count;
-            if (usable.Count < page.Count || page.Count < PageSize) break;
+            InTransaction(() => RecomputeAll(SqlContext.Current(full: true)));
+            SetState("tables", WarehouseSchema.TablesDigest);
         }
-        // The tables are a function of the events and of their definitions: rebuild only when either moved.
-        string builtMarker = $"{TablesMarkerPrefix}{TablesDigest}";
-        if (warehouse.Scalar<long?>("SELECT last_seq FROM projection_checkpoint WHERE name = ?", builtMarker) != checkpoint)
-            Rebuild(builtMarker, checkpoint);
-        return new Result(applied, checkpoint);
     }
 
-    /// <summary>Drops the DuckDB contents and replays every event.</summary>
-    public Task<Result> RebuildAsync(CancellationToken ct)
+    /// <summary>Drops every table: the next catch-up replays the whole log.</summary>
+    public void DropAll()
     {
-        warehouse.Execute("DROP TABLE IF EXISTS event_log; DROP TABLE IF EXISTS projection_checkpoint;");
-        return RunAsync(ct);
+        warehouse.Execute(string.Join(";\n",
+            WarehouseSchema.Tables.Select(t => $"DROP TABLE IF EXISTS {t.Name}")
+                .Concat(WarehouseSchema.EventTables.Select(t => $"DROP TABLE IF EXISTS {t.Name}"))
+                .Append($"DROP TABLE IF EXISTS {IndexTable}")
+                .Append($"DELETE FROM {StateTable}")));
     }
 
-    private List<IEvent> ContiguousPrefix(IReadOnlyList<IEvent> page, long checkpoint)
+    /// <summary>Applies events (in sequence order, after the checkpoint) in one transaction.</summary>
+    public ProjectionStep Apply(IReadOnlyList<IEvent> events)
     {
-        var usable = new List<IEvent>(page.Count);
-        long expected = checkpoint + 1;
-        var now = time.GetUtcNow();
-        foreach (var e in page)
+        var clock = Stopwatch.StartNew();
+        if (events.Count == 0) return new ProjectionStep(0, Checkpoint, false, [], clock.Elapsed);
+        long before = Checkpoint;
+        if (events[0].Sequence <= before)
+            throw new InvalidOperationException($"event {events[0].Sequence} is at or before the checkpoint {before}");
+        IReadOnlyList<TableUpdate> updates = [];
+        bool full = false;
+        InTransaction(() =>
         {
-            if (e.Sequence != expected && now - e.Timestamp < InFlightWindow) break;
-            usable.Add(e);
-            expected = e.Sequence + 1;
-        }
-        return usable;
+            var changes = AppendEvents(events);
+            full = before == 0 || TooManyChanged(changes);
+            updates = full ? RecomputeAll(SqlContext.Current(full: true)) : RecomputeChanged(changes);
+            SetState("checkpoint", events[^1].Sequence.ToString());
+        });
+        return new ProjectionStep(events.Count, events[^1].Sequence, full, updates, clock.Elapsed);
     }
 
-    private void EnsureSchema()
+    private Changes AppendEvents(IReadOnlyList<IEvent> events)
+    {
+        var changes = new Changes();
+        foreach (var group in events.GroupBy(e => e.Data.GetType()))
+        {
+            var table = WarehouseSchema.For(group.Key)
+                        ?? throw new InvalidOperationException($"event type {group.Key.FullName} has no event table in WarehouseSchema");
+            using var appender = warehouse.Connection.CreateAppender(table.Name);
+            foreach (var e in group)
+            {
+                var data = (IGaugeEvent)e.Data;
+                table.Append(appender.CreateRow(), e.Sequence, e.Timestamp, data);
+                table.Touch(data, changes);
+            }
+        }
+        using (var index = warehouse.Connection.CreateAppender(IndexTable))
+            foreach (var e in events)
+                index.CreateRow().AppendValue(e.Sequence).AppendValue(e.EventTypeName).AppendValue(e.StreamKey ?? e.StreamId.ToString())
+                    .AppendValue(e.Timestamp).EndRow();
+        return changes;
+    }
+
+    private bool TooManyChanged(Changes changes)
+    {
+        if (changes.Apps.Count < 1000) return false;
+        long apps = warehouse.Scalar<long>($"SELECT count(*) FROM {FactAppSnapshot.Table.Name}");
+        return changes.Apps.Count > FullRecomputeShare * apps;
+    }
+
+    /// <summary>Recomputes every derived table whole (the first projection, a rebuild, a changed declaration).</summary>
+    private IReadOnlyList<TableUpdate> RecomputeAll(SqlContext context)
+    {
+        var updates = new List<TableUpdate>();
+        foreach (var table in WarehouseSchema.Tables)
+        {
+            long deleted = warehouse.Execute($"DELETE FROM {table.Name}");
+            long inserted = warehouse.Execute($"INSERT INTO {table.Name} {table.Select(context)}");
+            updates.Add(new TableUpdate(table.Name, deleted, inserted));
+        }
+        return updates;
+    }
+
+    /// <summary>
+    /// Recomputes each derived table for its changed keys only. The app tables first (remembering the models and
+    /// snapshot pairs the changed apps had before), then snapshots, apps, models, churn of the pairs whose
+    /// membership changed or that hold a changed app, devices and runs.
+    /// </summary>
+    private IReadOnlyList<TableUpdate> RecomputeChanged(Changes changes)
+    {
+        var context = SqlContext.Current(full: false);
+        FillDirty(changes);
+        var updates = new List<TableUpdate>();
+        void Update(DerivedTable table)
+        {
+            string where = context.In(table.Scope, [.. table.KeyColumns]);
+            long deleted = warehouse.Execute($"DELETE FROM {table.Name} WHERE {where}");
+            long inserted = warehouse.Execute($"INSERT INTO {table.Name} SELECT * FROM ({table.Select(context)}) WHERE {where}");
+            updates.Add(new TableUpdate(table.Name, deleted, inserted));
+        }
+
+        if (changes.Apps.Count > 0)
+        {
+            warehouse.Execute($"""
+                INSERT INTO dirty_snapshot SELECT DISTINCT snapshot FROM dirty_app;
+                INSERT INTO dirty_package SELECT DISTINCT package FROM dirty_app WHERE package <> '';
+                INSERT INTO dirty_model SELECT DISTINCT sha256 FROM {FactAppModel.Table.Name} WHERE {context.In(Scope.App, "snapshot", "package")};
+                """);
+            foreach (var table in new[] { FactAppModel.Table, FactFrameworkEvidence.Table, FactScanFailure.Table, FactAppSnapshot.Table })
+                Update(table);
+            warehouse.Execute($"INSERT INTO dirty_model SELECT DISTINCT sha256 FROM {FactAppModel.Table.Name} WHERE {context.In(Scope.App, "snapshot", "package")}");
+        }
+        bool snapshotsChanged = changes.Apps.Count > 0 || changes.Snapshots.Count > 0;
+        if (snapshotsChanged)
+        {
+            warehouse.Execute($"CREATE OR REPLACE TEMP TABLE pairs_before AS {context.Pairs(DimSnapshot.Table)}");
+            Update(DimSnapshot.Table);
+            Update(DimApp.Table);
+        }
+        if (changes.Apps.Count > 0 || changes.Models.Count > 0)
+            Update(DimModel.Table);
+        if (snapshotsChanged)
+        {
+            warehouse.Execute($"""
+                CREATE OR REPLACE TEMP TABLE pairs_after AS {context.Pairs(DimSnapshot.Table)};
+                INSERT INTO dirty_pair (SELECT * FROM pairs_before EXCEPT SELECT * FROM pairs_after)
+                                 UNION (SELECT * FROM pairs_after EXCEPT SELECT * FROM pairs_before);
+                INSERT INTO dirty_pair_app
+                    SELECT DISTINCT p.from_snapshot, p.to_snapshot, d.package
+                    FROM (SELECT * FROM pairs_after INTERSECT SELECT * FROM pairs_before) p
+                    JOIN dirty_app d ON d.snapshot IN (p.from_snapshot, p.to_snapshot);
+                """);
+            Update(FactModelChurn.Table);
+            Update(FactAppChurn.Table);
+        }
+        if (changes.Devices.Count > 0) Update(DimDevice.Table);
+        if (changes.Runs.Count > 0)
+            foreach (var table in new[] { FactMeasurement.Table, FactOperatorProfile.Table, FactBenchmarkFailure.Table })
+                Update(table);
+        return updates;
+    }
+
+    private void FillDirty(Changes changes)
     {
         warehouse.Execute("""
-            CREATE TABLE IF NOT EXISTS event_log(seq BIGINT PRIMARY KEY, stream VARCHAR NOT NULL, type VARCHAR NOT NULL,
-                                                 appended_at TIMESTAMPTZ NOT NULL, data JSON NOT NULL);
-            CREATE TABLE IF NOT EXISTS projection_checkpoint(name VARCHAR PRIMARY KEY, last_seq BIGINT NOT NULL);
+            CREATE OR REPLACE TEMP TABLE dirty_app(snapshot VARCHAR, package VARCHAR);
+            CREATE OR REPLACE TEMP TABLE dirty_snapshot(snapshot VARCHAR);
+            CREATE OR REPLACE TEMP TABLE dirty_package(package VARCHAR);
+            CREATE OR REPLACE TEMP TABLE dirty_model(sha256 VARCHAR);
+            CREATE OR REPLACE TEMP TABLE dirty_pair(from_snapshot VARCHAR, to_snapshot VARCHAR);
+            CREATE OR REPLACE TEMP TABLE dirty_pair_app(from_snapshot VARCHAR, to_snapshot VARCHAR, package VARCHAR);
+            CREATE OR REPLACE TEMP TABLE dirty_device(device_id VARCHAR);
+            CREATE OR REPLACE TEMP TABLE dirty_run(run_id VARCHAR);
             """);
+        Fill("dirty_app", changes.Apps, (row, k) => row.AppendValue(k.Snapshot).AppendValue(k.Package));
+        Fill("dirty_snapshot", changes.Snapshots, (row, k) => row.AppendValue(k));
+        Fill("dirty_model", changes.Models, (row, k) => row.AppendValue(k));
+        Fill("dirty_device", changes.Devices, (row, k) => row.AppendValue(k));
+        Fill("dirty_run", changes.Runs, (row, k) => row.AppendValue(k));
     }
 
-    private void Append(List<IEvent> events)
+    private void Fill<T>(string table, IEnumerable<T> keys, Func<IDuckDBAppenderRow, T, IDuckDBAppenderRow> append)
     {
-        using var appender = warehouse.Connection.CreateAppender("event_log");
-        foreach (var e in events)
+        using var appender = warehouse.Connection.CreateAppender("temp", "main", table);
+        foreach (var key in keys) append(appender.CreateRow(), key).EndRow();
+    }
+
+    /// <summary>Every derived table's SELECT must yield exactly its declared columns (names and types, in order).</summary>
+    private void CheckDeclarations()
+    {
+        foreach (var table in WarehouseSchema.Tables)
         {
-            if (!AliasOf.TryGetValue(e.EventType, out var alias))
-                throw new InvalidOperationException($"event {e.Sequence} has type {e.EventType} that no alias names");
-            appender.CreateRow()
-                .AppendValue(e.Sequence)
-                .AppendValue(e.StreamKey ?? e.StreamId.ToString())
-                .AppendValue(alias)
-                .AppendValue(e.Timestamp)
-                .AppendValue(JsonSerializer.Serialize(e.Data, e.EventType, Json))
-                .EndRow();
+            var declared = warehouse.Query(
+                "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'main' AND table_name = ? ORDER BY ordinal_position",
+                r => $"{r.GetString(0)} {r.GetString(1)}", table.Name);
+            var built = warehouse.Query($"DESCRIBE {table.Select(SqlContext.Current(full: true))}", r => $"{r.GetString(0)} {r.GetString(1)}");
+            if (!built.SequenceEqual(declared))
+                throw new InvalidOperationException(
+                    $"table {table.Name} drifted from its declared columns: declared [{string.Join(", ", declared)}], its SQL yields [{string.Join(", ", built)}]");
         }
     }
 
-    private const string TablesMarkerPrefix = "tables:";
-
-    private static readonly string TablesDigest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
-        System.Text.Encoding.UTF8.GetBytes(string.Join('\n', WarehouseTables.All.Select(t =>
-            $"{t.Name}|{t.PartitionedBySnapshot}|{string.Join(',', t.Columns)}|{t.Sql}"))))).Substring(0, 16);
-
-    /// <summary>Rebuilds every table in one transaction, so a reader never sees half of a rebuild.</summary>
-    private void Rebuild(string builtMarker, long checkpoint)
+    private void InTransaction(Action work)
     {
         warehouse.Execute("BEGIN TRANSACTION");
         try
         {
-            BuildTables();
-            warehouse.Execute($"DELETE FROM projection_checkpoint WHERE name LIKE '{TablesMarkerPrefix}%'");
-            warehouse.Execute($"INSERT INTO projection_checkpoint VALUES ('{builtMarker}', {checkpoint})");
+            work();
             warehouse.Execute("COMMIT");
         }
         catch
@@ -124,19 +240,8 @@ public sealed class Projector(IDocumentStore store, DuckDbWarehouse warehouse, T
         }
     }
 
-    private void BuildTables()
-    {
-        foreach (var table in WarehouseTables.All)
-        {
-            warehouse.Execute($"CREATE OR REPLACE TABLE {table.Name} AS {table.Sql}");
-            var actual = warehouse.Query(
-                "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
-                r => new Column(r.GetString(0), r.GetString(1)), table.Name);
-            if (!actual.SequenceEqual(table.Columns))
-                throw new InvalidOperationException(
-                    $"table {table.Name} drifted from its declared schema: declared " +
-                    $"[{string.Join(", ", table.Columns.Select(c => $"{c.Name} {c.Type}"))}], built " +
-                    $"[{string.Join(", ", actual.Select(c => $"{c.Name} {c.Type}"))}]");
-        }
-    }
+    private string? State(string key) => warehouse.Scalar<string>($"SELECT value FROM {StateTable} WHERE key = ?", key);
+
+    private void SetState(string key, string value) =>
+        warehouse.Execute($"INSERT OR REPLACE INTO {StateTable} VALUES ('{key}', '{value}')");
 }

@@ -1,4 +1,5 @@
 using GaugeNN.Warehouse.Projections;
+using GaugeNN.Warehouse.Projections.Tables;
 
 namespace GaugeNN.Warehouse.Read;
 
@@ -28,23 +29,24 @@ public sealed class AdoptionReader(DuckDbWarehouse warehouse)
         {
             AdoptionDimension.Framework => $"""
                 SELECT m.snapshot, m.format AS key, count(DISTINCT m.package) AS apps, any_value(t.apps) AS out_of
-                FROM {WarehouseTables.FactAppModel.Name} m JOIN {WarehouseTables.DimSnapshot.Name} t USING (snapshot)
+                FROM {FactAppModel.Table.Name} m JOIN {DimSnapshot.Table.Name} t USING (snapshot)
                 WHERE NOT m.encrypted GROUP BY ALL
                 """,
             AdoptionDimension.Category => $"""
                 SELECT a.snapshot, coalesce(a.category, 'unknown') AS key, count(*) FILTER (WHERE a.model_files > 0) AS apps,
                        count(*) AS out_of
-                FROM {WarehouseTables.FactAppSnapshot.Name} a GROUP BY ALL
+                FROM {FactAppSnapshot.Table.Name} a GROUP BY ALL
                 """,
             AdoptionDimension.Task => $"""
                 SELECT m.snapshot, coalesce(d.task, 'unknown') AS key, count(DISTINCT m.package) AS apps, any_value(t.apps) AS out_of
-                FROM {WarehouseTables.FactAppModel.Name} m JOIN {WarehouseTables.DimSnapshot.Name} t USING (snapshot)
-                LEFT JOIN {WarehouseTables.DimModel.Name} d USING (sha256)
+                FROM {FactAppModel.Table.Name} m JOIN {DimSnapshot.Table.Name} t USING (snapshot)
+                LEFT JOIN {DimModel.Table.Name} d USING (sha256)
                 WHERE NOT m.encrypted GROUP BY ALL
                 """,
             _ => throw new ArgumentOutOfRangeException(nameof(by)),
         };
-        return warehouse.Query($"SELECT snapshot, key, apps, out_of FROM ({sql}) ORDER BY key, snapshot",
+        return warehouse.Query(
+                $"SELECT x.snapshot, x.key, x.apps, x.out_of FROM ({sql}) x JOIN {DimSnapshot.Table.Name} s USING (snapshot) ORDER BY x.key, s.captured_at NULLS LAST, x.snapshot",
                 r => (Key: r.GetString(1), Point: new AdoptionPoint(r.GetString(0), Convert.ToInt64(r.GetValue(2)), Convert.ToInt64(r.GetValue(3)),
                     Convert.ToInt64(r.GetValue(3)) == 0 ? 0 : Convert.ToInt64(r.GetValue(2)) / (double)Convert.ToInt64(r.GetValue(3)))))
             .GroupBy(x => x.Key, x => x.Point)

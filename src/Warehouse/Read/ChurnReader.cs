@@ -1,5 +1,5 @@
-using System.Text.Json;
 using GaugeNN.Warehouse.Projections;
+using GaugeNN.Warehouse.Projections.Tables;
 
 namespace GaugeNN.Warehouse.Read;
 
@@ -58,14 +58,14 @@ public sealed class ChurnReader(DuckDbWarehouse warehouse)
         string after = afterPackage ?? "";
         var page = warehouse.Query(
             $"""
-            SELECT package, status, version_from, version_to, dl, frameworks_before_json, frameworks_after_json,
+            SELECT package, status, version_from, version_to, dl, frameworks_before, frameworks_after,
                    framework_migration, models_before, models_after, models_unchanged
-            FROM {WarehouseTables.FactAppChurn.Name}
+            FROM {FactAppChurn.Table.Name}
             WHERE from_snapshot = ? AND to_snapshot = ? AND package > ? ORDER BY package LIMIT ?
             """,
             r => new AppChurn(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetInt64(2),
                 r.IsDBNull(3) ? null : r.GetInt64(3), r.IsDBNull(4) ? null : r.GetString(4),
-                JsonSerializer.Deserialize<List<string>>(r.GetString(5))!, JsonSerializer.Deserialize<List<string>>(r.GetString(6))!,
+                r.GetFieldValue<List<string>>(5), r.GetFieldValue<List<string>>(6),
                 r.GetBoolean(7), r.GetInt64(8), r.GetInt64(9), r.GetInt64(10), [], [], []),
             from, to, after, first);
         if (page.Count == 0) return page;
@@ -73,7 +73,7 @@ public sealed class ChurnReader(DuckDbWarehouse warehouse)
         var changes = warehouse.Query(
             $"""
             SELECT package, change, from_path, from_sha256, from_format, to_path, to_sha256, to_format
-            FROM {WarehouseTables.FactModelChurn.Name}
+            FROM {FactModelChurn.Table.Name}
             WHERE from_snapshot = ? AND to_snapshot = ? AND change <> 'unchanged' AND package > ? AND package <= ?
             """,
             r => (Package: r.GetString(0), Change: r.GetString(1),

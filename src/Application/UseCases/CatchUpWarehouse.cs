@@ -1,0 +1,18 @@
+using GaugeNN.Warehouse.Projections;
+
+namespace GaugeNN.Application.UseCases;
+
+/// <summary>
+/// Brings the DuckDB warehouse up to the event store's committed head (one-off, when no host follows the store), or
+/// from zero with <c>rebuild</c>. It never stops short silently: a gap that transactions still open may fill is
+/// waited for (bounded, with a message) and then named in the failure.
+/// </summary>
+public sealed class CatchUpWarehouse(Gauge gauge)
+{
+    public async Task<CatchUpReport> RunAsync(bool rebuild, Action<string>? say, CancellationToken ct)
+    {
+        using var warehouse = OpenWarehouse.Open(gauge, OpenWarehouse.Me(rebuild ? "gaugenn project --rebuild" : "gaugenn project"));
+        if (rebuild) warehouse.Projector.DropAll();
+        return await warehouse.Follower.CatchUpAsync(OpenWarehouse.GapWait, say, ct);
+    }
+}

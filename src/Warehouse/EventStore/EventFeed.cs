@@ -1,0 +1,87 @@
+using JasperFx.Events;
+using Marten;
+
+namespace GaugeNN.Warehouse.EventStore;
+
+/// <summary>
+/// A hole in the committed event sequence: <see cref="AfterSequence"/> is committed, the next committed event is
+/// <see cref="NextSequence"/>, and the numbers between were reserved by transactions that may still be committing.
+/// </summary>
+public sealed record Gap(long AfterSequence, long NextSequence, DateTimeOffset FirstSeen, IReadOnlyList<string> PossibleWriters)
+{
+    public override string ToString() =>
+        $"events {AfterSequence + 1}–{NextSequence - 1} are not committed (first seen {FirstSeen:HH:mm:ss}); " +
+        (PossibleWriters.Count == 0 ? "no transaction is left that could commit them"
+            : $"transactions that may still commit them: {string.Join("; ", PossibleWriters)}");
+}
+
+/// <summary>
+/// What the feed needs from the database to tell a gap that will fill (a transaction still committing) from a gap
+/// that never will (a rolled-back or killed writer): the database's own clock, and the open transactions that began
+/// at or before a moment. Tests give it a fake clock and fake transactions.
+/// </summary>
+public interface IGapProbe
+{
+    Task<DateTimeOffset> NowAsync(CancellationToken ct);
+
+    /// <summary>Open transactions of this database that began at or before <paramref name="since"/>, described for a message.</summary>
+    Task<IReadOnlyList<string>> PossibleWritersAsync(DateTimeOffset since, CancellationToken ct);
+}
+
+public sealed record FeedPage(IReadOnlyList<IEvent> Events, Gap? BlockedBy);
+
+/// <summary>
+/// Reads committed events in sequence order, as C# records (upcast by Marten). Gap rule, all in the database's time:
+/// a gap is passed only when it has been seen for at least <see cref="MinGapAge"/> and no transaction that began
+/// before it was first seen is still open — any writer that reserved its numbers began before then. Until then the
+/// feed stops in front of it, so nothing after a gap is ever applied before the gap's own events.
+/// </summary>
+public sealed class EventFeed(IDocumentStore store, IGapProbe probe)
+{
+    /// <summary>Covers the moment between a writer reserving sequence numbers and starting its insert.</summary>
+    public static readonly TimeSpan MinGapAge = TimeSpan.FromSeconds(2);
+
+    private readonly Dictionary<long, DateTimeOffset> _firstSeen = [];
+
+    public async Task<FeedPage> ReadAsync(long after, int max, CancellationToken ct)
+    {
+        IReadOnlyList<IEvent> page;
+        await using (var session = store.QuerySession())
+            page = await session.Events.QueryAllRawEvents()
+                .Where(e => e.Sequence > after)
+                .OrderBy(e => e.Sequence)
+                .Take(max)
+                .ToListAsync(ct);
+        var usable = new List<IEvent>(page.Count);
+        long expected = after + 1;
+        foreach (var e in page)
+        {
+            if (e.Sequence != expected && await OpenGapAsync(expected - 1, e.Sequence, ct) is { } gap)
+                return new FeedPage(usable, gap);
+            usable.Add(e);
+            expected = e.Sequence + 1;
+        }
+        return new FeedPage(usable, null);
+    }
+
+    /// <summary>The gap if it may still fill, null when it is proven permanent.</summary>
+    private async Task<Gap?> OpenGapAsync(long afterSequence, long nextSequence, CancellationToken ct)
+    {
+        var now = await probe.NowAsync(ct);
+        if (!_firstSeen.TryGetValue(afterSequence, out var firstSeen)) _firstSeen[afterSequence] = firstSeen = now;
+        var writers = await probe.PossibleWritersAsync(firstSeen, ct);
+        if (now - firstSeen < MinGapAge || writers.Count > 0)
+            return new Gap(afterSequence, nextSequence, firstSeen, writers);
+        _firstSeen.Remove(afterSequence);
+        return null;
+    }
+
+    /// <summary>The highest committed sequence number (0 for an empty store).</summary>
+    public async Task<long> HeadAsync(CancellationToken ct)
+    {
+        await using var session = store.QuerySession();
+        var head = await session.AdvancedSql.QueryAsync<long>(
+            $"SELECT coalesce(max(seq_id), 0) FROM {store.Options.Events.DatabaseSchemaName}.mt_events", ct);
+        return head.Single();
+    }
+}

@@ -1,0 +1,51 @@
+using GaugeNN.Events;
+
+namespace GaugeNN.Warehouse.Projections.Events;
+
+/// <summary><see cref="MeasurementRecorded"/>: one benchmark run's figures, as the tool printed them.</summary>
+public static class MeasurementRecordedTable
+{
+    public static readonly EventTable<MeasurementRecorded> Table = new("ev_measurement_recorded",
+        (e, changes) => changes.Runs.Add(e.RunId),
+        Col<MeasurementRecorded>.Text("run_id", e => e.RunId),
+        Col<MeasurementRecorded>.Text("plan_id", e => e.PlanId),
+        Col<MeasurementRecorded>.Text("model_sha256", e => e.ModelSha256),
+        Col<MeasurementRecorded>.Text("device_id", e => e.DeviceId),
+        Col<MeasurementRecorded>.Text("runtime", e => e.Runtime),
+        Col<MeasurementRecorded>.Text("runtime_version", e => e.RuntimeVersion),
+        Col<MeasurementRecorded>.Text("backend", e => e.Backend),
+        Col<MeasurementRecorded>.Text("delegation", e => e.Delegation),
+        Col<MeasurementRecorded>.Int32("delegate_kernels", e => e.DelegateKernels),
+        Col<MeasurementRecorded>.Int32("threads", e => e.Threads),
+        Col<MeasurementRecorded>.Int32("warmup_runs", e => e.WarmupRuns),
+        Col<MeasurementRecorded>.Int32("timed_runs", e => e.TimedRuns),
+        Col<MeasurementRecorded>.Double("init_ms", e => e.InitMs),
+        Col<MeasurementRecorded>.Double("first_inference_ms", e => e.FirstInferenceMs),
+        Col<MeasurementRecorded>.Double("warmup_mean_ms", e => e.WarmupMeanMs),
+        Col<MeasurementRecorded>.Double("mean_ms", e => e.MeanMs),
+        Col<MeasurementRecorded>.Double("std_ms", e => e.StdMs),
+        Col<MeasurementRecorded>.Double("min_ms", e => e.MinMs),
+        Col<MeasurementRecorded>.Double("max_ms", e => e.MaxMs),
+        Col<MeasurementRecorded>.Double("p5_ms", e => e.P5Ms),
+        Col<MeasurementRecorded>.Double("p50_ms", e => e.P50Ms),
+        Col<MeasurementRecorded>.Double("p90_ms", e => e.P90Ms),
+        Col<MeasurementRecorded>.Double("p95_ms", e => e.P95Ms),
+        Col<MeasurementRecorded>.Double("p99_ms", e => e.P99Ms),
+        Col<MeasurementRecorded>.Double("peak_memory_mb", e => e.PeakMemoryMb),
+        Col<MeasurementRecorded>.Double("energy_mj_per_inference", e => e.EnergyMjPerInference),
+        Col<MeasurementRecorded>.Double("avg_power_mw", e => e.AvgPowerMw),
+        Col<MeasurementRecorded>.Int32("power_samples", e => e.PowerSamples),
+        Col<MeasurementRecorded>.Double("power_sample_hz", e => e.PowerSampleHz),
+        Col<MeasurementRecorded>.Double("temp_before_c", e => e.TempBeforeC),
+        Col<MeasurementRecorded>.Double("temp_after_c", e => e.TempAfterC),
+        Col<MeasurementRecorded>.Time("timed_start", e => e.TimedStart),
+        Col<MeasurementRecorded>.Time("timed_end", e => e.TimedEnd),
+        Col<MeasurementRecorded>.Text("tool", e => e.Tool),
+        Col<MeasurementRecorded>.Text("tool_version", e => e.ToolVersion),
+        Col<MeasurementRecorded>.Text("provenance", e => e.Provenance),
+        Col<MeasurementRecorded>.Text("source_file", e => e.SourceFile),
+        Col<MeasurementRecorded>.Text("source_sha256", e => e.SourceSha256),
+        Col<MeasurementRecorded>.Texts("condition_keys", e => e.Conditions.Keys.Order(StringComparer.Ordinal)),
+        Col<MeasurementRecorded>.Texts("condition_values", e => e.Conditions.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Value)),
+        Col<MeasurementRecorded>.Time("happened_at", e => e.At));
+}

@@ -1,0 +1,17 @@
+using GaugeNN.Warehouse.Projections.Events;
+
+namespace GaugeNN.Warehouse.Projections.Tables;
+
+/// <summary>SQL shared by the app tables: what "the app's current scan" and "snapshot order" mean, said once.</summary>
+internal static class AppSql
+{
+    /// <summary>The latest scan of each app in each snapshot (the newest fact wins: a re-crawl replaces a crawl).</summary>
+    public static string LatestScans(SqlContext ctx) => $"""
+        SELECT snapshot, package, arg_max(scan_key, seq) AS scan_key
+        FROM {ctx.Events(ApkScannedTable.Table)} WHERE {ctx.In(Scope.App, "snapshot", "package")}
+        GROUP BY snapshot, package
+        """;
+
+    /// <summary>A sort key that orders snapshots by capture date, then id (a snapshot with no known date sorts last).</summary>
+    public static string SnapshotOrder(string alias) => $"(coalesce({alias}.captured_at, DATE '9999-12-31'), {alias}.snapshot)";
+}
