@@ -41,6 +41,8 @@ public sealed class OpenWarehouse : IDisposable
         }
     }
 
+    public void Describe(WarehouseOwner me) => _lock.Describe(me);
+
     public static WarehouseOwner Me(string command) => new(Environment.ProcessId, command, DateTimeOffset.Now);
 
     public void Dispose()

@@ -52,12 +52,18 @@ public sealed class WarehouseLock : IDisposable
             holder = Owner(folder) ?? new WarehouseOwner(0, "another gaugenn process", DateTimeOffset.MinValue);
             return null;
         }
-        string ownerFile = OwnerFile(folder);
-        File.WriteAllText(ownerFile + ".tmp", JsonSerializer.Serialize(me));
+        var held = new WarehouseLock(stream, OwnerFile(folder));
+        held.Describe(me);
+        return held;
+    }
+
+    /// <summary>(Re)writes how the owner describes itself, e.g. once a host knows the port it listens on.</summary>
+    public void Describe(WarehouseOwner me)
+    {
+        File.WriteAllText(_ownerFile + ".tmp", JsonSerializer.Serialize(me));
         if (!OperatingSystem.IsWindows()) // a host's admin token is in it
-            File.SetUnixFileMode(ownerFile + ".tmp", UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        File.Move(ownerFile + ".tmp", ownerFile, overwrite: true);
-        return new WarehouseLock(stream, ownerFile);
+            File.SetUnixFileMode(_ownerFile + ".tmp", UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.Move(_ownerFile + ".tmp", _ownerFile, overwrite: true);
     }
 
     /// <summary>

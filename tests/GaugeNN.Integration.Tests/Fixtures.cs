@@ -1,14 +1,13 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using GaugeNN.Api;
 using GaugeNN.Application;
+using GaugeNN.Application.Hosting;
 using GaugeNN.Application.UseCases;
 using GaugeNN.Tests.Shared;
 using GaugeNN.Warehouse.Postgres;
 using GaugeNN.Warehouse.Projections;
 using Marten;
-using Microsoft.AspNetCore.Builder;
 using Xunit;
 
 namespace GaugeNN.Integration.Tests;
@@ -83,24 +82,30 @@ public sealed class Workspace : IAsyncDisposable
         return await read(session);
     }
 
-    /// <summary>Starts the real API on a free loopback port and posts one query.</summary>
+    /// <summary>Starts the real warehouse host on a free loopback port, caught up with every event committed so far.</summary>
+    public async Task<(WarehouseHost Host, HttpClient Http)> StartHostAsync()
+    {
+        var host = await WarehouseHost.StartAsync(Gauge, new WarehouseHostOptions(0), CancellationToken.None);
+        await host.CaughtUpAsync(CancellationToken.None);
+        return (host, new HttpClient { BaseAddress = new Uri(host.Url) });
+    }
+
+    /// <summary>Starts the real host and posts one query.</summary>
     public async Task<JsonNode> GraphQLAsync(string query)
     {
-        await using var app = ApiHost.Build(Home.DuckDbFile, 0);
-        await app.StartAsync();
-        try
-        {
-            using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
-            var response = await http.PostAsJsonAsync("/graphql", new { query });
-            var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-            Assert.True(response.IsSuccessStatusCode, body.ToJsonString());
-            Assert.True(body["errors"] is null, body.ToJsonString());
-            return body["data"]!;
-        }
-        finally
-        {
-            await app.StopAsync();
-        }
+        var (host, http) = await StartHostAsync();
+        await using (host)
+        using (http)
+            return await PostAsync(http, query);
+    }
+
+    public static async Task<JsonNode> PostAsync(HttpClient http, string query)
+    {
+        var response = await http.PostAsJsonAsync("/graphql", new { query });
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.True(response.IsSuccessStatusCode, body.ToJsonString());
+        Assert.True(body["errors"] is null, body.ToJsonString());
+        return body["data"]!;
     }
 
     /// <summary>Every row of every warehouse table, in a canonical order, as text.</summary>

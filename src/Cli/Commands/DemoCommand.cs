@@ -1,5 +1,6 @@
+using GaugeNN.Application;
+using GaugeNN.Application.Hosting;
 using GaugeNN.Application.UseCases;
-using GaugeNN.Warehouse.Projections;
 using GaugeNN.Warehouse.Read;
 
 namespace GaugeNN.Cli.Commands;
@@ -13,21 +14,51 @@ public sealed class DemoCommand : ICommand
     public async Task<int> RunAsync(Arguments args, CancellationToken ct)
     {
         args.RejectUnknown("port", "no-serve");
+        bool serve = !args.Flag("no-serve");
+        int port = args.IntOption("port", ServeCommand.DefaultPort);
         string samples = SamplesDirectory();
         var home = Services.Home();
         Console.WriteLine($"data folder: {home.Root}");
-        using (var gauge = Services.Open(home))
+        using var gauge = Services.Open(home);
+        WarehouseHost? host = null;
+        try
         {
+            // The host starts first, so that a busy port is said before any work, and follows the ingests live.
+            if (serve) host = await StartHostAsync(gauge, port, ct);
             foreach (var snapshot in Directory.EnumerateDirectories(samples).Order(StringComparer.Ordinal))
                 Console.WriteLine(IngestCommand.Describe(await new IngestSnapshot(gauge).RunAsync(
                     new IngestRequest(Path.GetFileName(snapshot), snapshot), null, ct)));
-            Console.WriteLine(ProjectCommand.Describe(home.DuckDbFile, await new CatchUpWarehouse(gauge).RunAsync(false, Console.Error.WriteLine, ct)));
+            if (host is null)
+            {
+                Console.WriteLine(ProjectCommand.Describe(home.DuckDbFile, await new CatchUpWarehouse(gauge).RunAsync(false, Console.Error.WriteLine, ct)));
+                using var readers = new ReaderPool(home.DuckDbFile);
+                using var lease = readers.Rent();
+                PrintSummary(new WarehouseReader(lease).Snapshots());
+                return ExitCodes.Ok;
+            }
+            await host.CaughtUpAsync(ct);
+            Console.WriteLine($"warehouse {home.DuckDbFile}: caught up by the host, checkpoint {host.Projection.State.Checkpoint}");
+            using (var lease = host.Readers.Rent())
+                PrintSummary(new WarehouseReader(lease).Snapshots());
+            await ServeCommand.ServeUntilStoppedAsync(host, ct);
+            return ExitCodes.Ok;
         }
-        using (var warehouse = DuckDbWarehouse.Open(home.DuckDbFile, readOnly: true))
-            PrintSummary(new WarehouseReader(warehouse).Snapshots());
-        if (!args.Flag("no-serve"))
-            await ServeCommand.ServeAsync(home.DuckDbFile, args.IntOption("port", ServeCommand.DefaultPort), ct);
-        return ExitCodes.Ok;
+        finally
+        {
+            if (host is not null) await host.DisposeAsync();
+        }
+    }
+
+    private static async Task<WarehouseHost> StartHostAsync(Gauge gauge, int port, CancellationToken ct)
+    {
+        try
+        {
+            return await WarehouseHost.StartAsync(gauge, new WarehouseHostOptions(port), ct);
+        }
+        catch (PortUnavailableException e)
+        {
+            throw new EnvironmentException(e.Message);
+        }
     }
 
     /// <summary>The launcher says where the repository is; run directly, the working folder is tried.</summary>

@@ -1,4 +1,5 @@
-using GaugeNN.Api;
+using GaugeNN.Application;
+using GaugeNN.Application.Hosting;
 
 namespace GaugeNN.Cli.Commands;
 
@@ -8,30 +9,35 @@ public sealed class ServeCommand : ICommand
 
     public string Name => "serve";
     public string Usage => "serve [--port N]";
-    public string Summary => $"serve GraphQL at POST http://127.0.0.1:PORT/graphql (default port {DefaultPort}) until Ctrl-C";
+    public string Summary => $"run the warehouse host: follow the event store into DuckDB and serve GraphQL at http://127.0.0.1:PORT/graphql (default port {DefaultPort}) until Ctrl-C";
 
     public async Task<int> RunAsync(Arguments args, CancellationToken ct)
     {
         args.RejectUnknown("port");
-        var home = Services.Home();
-        if (!File.Exists(home.DuckDbFile))
-            throw new UsageException($"no warehouse at {home.DuckDbFile}: run `gaugenn project` first");
-        await ServeAsync(home.DuckDbFile, args.IntOption("port", DefaultPort), ct);
+        int port = args.IntOption("port", DefaultPort);
+        using var gauge = Services.Open(Services.Home());
+        await ServeAsync(gauge, port, ct);
         return ExitCodes.Ok;
     }
 
-    public static async Task ServeAsync(string duckDbFile, int port, CancellationToken ct)
+    public static async Task ServeAsync(Gauge gauge, int port, CancellationToken ct)
     {
-        await using var app = ApiHost.Build(duckDbFile, port);
+        WarehouseHost host;
         try
         {
-            await app.StartAsync(ct);
+            host = await WarehouseHost.StartAsync(gauge, new WarehouseHostOptions(port), ct);
         }
-        catch (IOException e)
+        catch (PortUnavailableException e)
         {
-            throw new EnvironmentException($"cannot listen on 127.0.0.1:{port}: {e.Message} (choose another with --port)");
+            throw new EnvironmentException(e.Message);
         }
-        Console.WriteLine($"GraphQL API: http://127.0.0.1:{port}/graphql (POST; explorer page at http://127.0.0.1:{port}/) — Ctrl-C stops");
+        await using (host)
+            await ServeUntilStoppedAsync(host, ct);
+    }
+
+    public static async Task ServeUntilStoppedAsync(WarehouseHost host, CancellationToken ct)
+    {
+        Console.WriteLine($"GraphQL API: {host.Url}/graphql (POST; explorer page at {host.Url}/, health at {host.Url}/healthz) — Ctrl-C stops");
         try
         {
             await Task.Delay(Timeout.Infinite, ct);
@@ -39,6 +45,5 @@ public sealed class ServeCommand : ICommand
         catch (OperationCanceledException)
         {
         }
-        await app.StopAsync(CancellationToken.None);
     }
 }

@@ -3,8 +3,8 @@ using DuckDB.NET.Data;
 namespace GaugeNN.Warehouse.Projections;
 
 /// <summary>
-/// The one owner of a DuckDB connection to the warehouse file. Writers open it read-write (one process at a time,
-/// as DuckDB requires); the API opens it read-only.
+/// The one owner of a DuckDB connection to the warehouse file. One process at a time opens the file (DuckDB allows
+/// a single writing process); inside it, the projector and the readers each hold a connection to the same instance.
 /// </summary>
 public sealed class DuckDbWarehouse : IDisposable
 {
@@ -15,26 +15,23 @@ public sealed class DuckDbWarehouse : IDisposable
 
     public DuckDBConnection Connection { get; }
 
-    /// <summary>How long to wait for another process (the API mid-request, a projection) to let go of the file.</summary>
-    public static readonly TimeSpan LockWait = TimeSpan.FromSeconds(30);
-
+    /// <summary>
+    /// Opens the file (the caller holds the data folder's warehouse lock). Another program holding the file (a DuckDB
+    /// shell, say) is reported at once, never waited for.
+    /// </summary>
     public static DuckDbWarehouse Open(string file, bool readOnly = false)
     {
         if (!readOnly) Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        for (int attempt = 0; ; attempt++)
+        var connection = new DuckDBConnection($"Data Source={file}{(readOnly ? ";ACCESS_MODE=READ_ONLY" : "")}");
+        try
         {
-            var connection = new DuckDBConnection($"Data Source={file}{(readOnly ? ";ACCESS_MODE=READ_ONLY" : "")}");
-            try
-            {
-                connection.Open();
-                return new DuckDbWarehouse(connection);
-            }
-            catch (DuckDBException e) when (e.Message.Contains("lock", StringComparison.OrdinalIgnoreCase) && waited.Elapsed < LockWait)
-            {
-                connection.Dispose();
-                Thread.Sleep(Math.Min(50 << Math.Min(attempt, 4), 500));
-            }
+            connection.Open();
+            return new DuckDbWarehouse(connection);
+        }
+        catch (DuckDBException e) when (e.Message.Contains("lock", StringComparison.OrdinalIgnoreCase))
+        {
+            connection.Dispose();
+            throw new IOException($"{file} is open in another program ({e.Message.Split('\n')[0]}); close it and try again", e);
         }
     }
 

@@ -21,8 +21,10 @@ public sealed record AdoptionPoint(string Snapshot, long Apps, long OutOf, doubl
 public sealed record AdoptionSeries(string Key, IReadOnlyList<AdoptionPoint> Points);
 
 /// <summary>Adoption of on-device DL over snapshots (identified model files only; encrypted ones are not counted).</summary>
-public sealed class AdoptionReader(DuckDbWarehouse warehouse)
+public sealed class AdoptionReader(ReaderLease lease)
 {
+    private readonly DuckDbWarehouse warehouse = lease.Warehouse;
+
     public IReadOnlyList<AdoptionSeries> Series(AdoptionDimension by)
     {
         string sql = by switch

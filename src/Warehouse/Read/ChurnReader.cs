@@ -21,8 +21,10 @@ public sealed record AppChurn(
     long ModelsUnchanged, IReadOnlyList<ModelChange> Updated, IReadOnlyList<ModelRef> Added, IReadOnlyList<ModelRef> Removed);
 
 /// <summary>Churn between consecutive snapshots, read from <c>fact_app_churn</c> and <c>fact_model_churn</c>.</summary>
-public sealed class ChurnReader(DuckDbWarehouse warehouse)
+public sealed class ChurnReader(ReaderLease lease)
 {
+    private readonly DuckDbWarehouse warehouse = lease.Warehouse;
+
     /// <summary>Null when the two ids are not consecutive snapshots of the warehouse.</summary>
     public ChurnSummary? Summary(string from, string to)
     {

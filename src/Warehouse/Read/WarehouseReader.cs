@@ -38,8 +38,10 @@ public sealed record ModelFilter(string? Sha256 = null, string? Format = null, b
     string? ArchFingerprint = null);
 
 /// <summary>The read side the API serves: plain queries over the warehouse tables, never a write.</summary>
-public sealed class WarehouseReader(DuckDbWarehouse warehouse)
+public sealed class WarehouseReader(ReaderLease lease)
 {
+    private readonly DuckDbWarehouse warehouse = lease.Warehouse;
+
     // Lists and structs come out of DuckDB as JSON with the tables' snake_case field names.
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 

@@ -1,36 +1,29 @@
 using GaugeNN.Api.Schema;
-using GaugeNN.Warehouse.Projections;
 using GaugeNN.Warehouse.Read;
 using GraphQL;
 using GraphQL.Transport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace GaugeNN.Api;
 
 /// <summary>
 /// The GraphQL API over the warehouse: <c>POST /graphql</c> (JSON body {query, variables, operationName}) and a small
-/// explorer page at <c>GET /</c>. Binds to loopback only; the DuckDB file is opened read-only.
+/// explorer page at <c>GET /</c>. It reads through the host's <see cref="ReaderPool"/>, a connection per request.
 /// </summary>
-public static class ApiHost
+public static class GaugeApi
 {
     public const int MaxDepth = 12;
     public const int MaxComplexity = 100_000;
 
-    public static WebApplication Build(string duckDbFile, int port)
+    public static IServiceCollection AddGaugeApi(this IServiceCollection services, ReaderPool readers)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        // Per request: DuckDB lets one process write a file only while no other holds it, so the API holds the
-        // warehouse just for the length of a request and `gaugenn project` can bring it up to date in between.
-        builder.Services.AddScoped(_ => DuckDbWarehouse.Open(duckDbFile, readOnly: true));
-        builder.Services.AddScoped<WarehouseReader>();
-        builder.Services.AddScoped<ChurnReader>();
-        builder.Services.AddScoped<AdoptionReader>();
-        builder.Services.AddGraphQL(b => b
+        services.AddScoped(_ => readers.Rent());
+        services.AddScoped<WarehouseReader>();
+        services.AddScoped<ChurnReader>();
+        services.AddScoped<AdoptionReader>();
+        services.AddGraphQL(b => b
             .AddSchema<GaugeSchema>()
             .AddGraphTypes(typeof(GaugeSchema).Assembly)
             .AddSystemTextJson()
@@ -39,7 +32,11 @@ public static class ApiHost
                 c.MaxDepth = MaxDepth;
                 c.MaxComplexity = MaxComplexity;
             }));
-        var app = builder.Build();
+        return services;
+    }
+
+    public static WebApplication MapGaugeApi(this WebApplication app)
+    {
         app.MapPost("/graphql", ExecuteAsync);
         app.MapGet("/", () => Results.Content(ExplorerPage.Html, "text/html"));
         return app;
