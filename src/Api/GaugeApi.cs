@@ -19,6 +19,7 @@ public static class GaugeApi
 
     public static IServiceCollection AddGaugeApi(this IServiceCollection services, ReaderPool readers)
     {
+        services.AddSingleton(readers);
         services.AddScoped(_ => readers.Rent());
         services.AddScoped<WarehouseReader>();
         services.AddScoped<ChurnReader>();

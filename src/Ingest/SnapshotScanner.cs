@@ -129,7 +129,7 @@ public sealed partial class SnapshotScanner(IngestOptions options, TimeProvider 
         try
         {
             using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-            return ManifestPeek.PackageOf(ByteSource.FromFile(handle), options) is { Length: > 0 } package ? package : null;
+            return ManifestPeek.PackageOf(ByteSource.FromFile(handle), options) is { } package && ListingReader.IsPackageName(package) ? package : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -86,13 +86,33 @@ public sealed class ChurnTests
     }
 
     [Fact]
-    public async Task churn_between_snapshots_that_are_not_consecutive_is_null()
+    public async Task churn_of_an_unknown_snapshot_is_an_error_naming_it()
     {
         await using var w = new Workspace();
         await w.IngestAsync("2020-02");
-        await w.ProjectAsync();
-        var data = await w.GraphQLAsync("""{ churn(from: "2020-02", to: "2021-04") { from } }""");
-        Assert.Null(data["churn"]);
+        var body = await w.GraphQLBodyAsync("""{ churn(from: "2020-02", to: "2021-04") { from } }""");
+        Assert.Contains("unknown snapshot '2021-04'", body["errors"]![0]!["message"]!.ToString());
+    }
+
+    [Fact]
+    public async Task churn_backwards_is_the_mirror_of_churn_forwards()
+    {
+        await using var w = new Workspace();
+        await w.IngestAsync("2020-02");
+        await w.IngestAsync("2021-04");
+        const string fields = "appsNew appsDelisted appsContinuing modelsAdded modelsRemoved modelsUpdated modelsUnchanged appsAdoptedDl appsDroppedDl";
+        var data = await w.GraphQLAsync($$"""
+            { forward: churn(from: "2020-02", to: "2021-04") { summary { {{fields}} } }
+              backward: churn(from: "2021-04", to: "2020-02") { summary { {{fields}} } } }
+            """);
+        var f = data["forward"]!["summary"]!;
+        var b = data["backward"]!["summary"]!;
+        Assert.Equal(((int)f["appsNew"]!, (int)f["appsDelisted"]!), ((int)b["appsDelisted"]!, (int)b["appsNew"]!));
+        Assert.Equal(((int)f["modelsAdded"]!, (int)f["modelsRemoved"]!), ((int)b["modelsRemoved"]!, (int)b["modelsAdded"]!));
+        Assert.Equal(((int)f["appsAdoptedDl"]!, (int)f["appsDroppedDl"]!), ((int)b["appsDroppedDl"]!, (int)b["appsAdoptedDl"]!));
+        Assert.Equal(((int)f["appsContinuing"]!, (int)f["modelsUpdated"]!, (int)f["modelsUnchanged"]!),
+            ((int)b["appsContinuing"]!, (int)b["modelsUpdated"]!, (int)b["modelsUnchanged"]!));
+        Assert.True((int)f["appsNew"]! > 0);
     }
 
     private static List<string> Strings(JsonNode? list) => list!.AsArray().Select(s => (string)s!).Order().ToList();

@@ -99,6 +99,15 @@ public sealed class Workspace : IAsyncDisposable
             return await PostAsync(http, query);
     }
 
+    /// <summary>Starts the real host and posts one query; the whole answer, errors included.</summary>
+    public async Task<JsonNode> GraphQLBodyAsync(string query)
+    {
+        var (host, http) = await StartHostAsync();
+        await using (host)
+        using (http)
+            return JsonNode.Parse(await (await http.PostAsJsonAsync("/graphql", new { query })).Content.ReadAsStringAsync())!;
+    }
+
     public static async Task<JsonNode> PostAsync(HttpClient http, string query)
     {
         var response = await http.PostAsJsonAsync("/graphql", new { query });

@@ -78,7 +78,7 @@ public sealed class AppChurnType : ObjectGraphType<AppChurn>
 }
 
 /// <summary>The pair of snapshots a churn query asked about.</summary>
-public sealed record ChurnPair(string From, string To, ChurnSummary Summary);
+public sealed record ChurnPair(string From, string To, ChurnSummary Summary, string ChurnSchema, string AppSchema);
 
 public sealed class ChurnType : ObjectGraphType<ChurnPair>
 {
@@ -92,7 +92,7 @@ public sealed class ChurnType : ObjectGraphType<ChurnPair>
             .Description($"Apps in package order; at most {Paging.MaxPage} per page, continue with after: the last package seen.")
             .Argument<IntGraphType>("first", a => a.DefaultValue = 100)
             .Argument<StringGraphType>("after")
-            .Resolve(c => c.RequestServices!.GetRequiredService<ChurnReader>()
+            .Resolve(c => c.RequestServices!.GetRequiredService<ChurnReader>().At(c.Source.ChurnSchema, c.Source.AppSchema)
                 .Apps(c.Source.From, c.Source.To, Paging.First(c), c.GetArgument<string?>("after")));
     }
 }

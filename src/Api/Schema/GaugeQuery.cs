@@ -11,15 +11,17 @@ public sealed class GaugeQuery : ObjectGraphType
     {
         Name = "Query";
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<SnapshotType>>>>("snapshots")
-            .Description("Every snapshot with its counts.")
-            .Resolve(c => Reader(c).Snapshots());
+            .Description("Every snapshot with its counts, in capture order.")
+            .Arguments(Views.AsOfArgument())
+            .Resolve(c => Reader(c).At(Views.AppSchema(c)).Snapshots());
         Field<SnapshotDetailType>("snapshot")
             .Description("One snapshot with every app, its model files and framework evidence.")
             .Argument<NonNullGraphType<StringGraphType>>("id")
+            .Arguments(Views.AsOfArgument())
             .Resolve(c =>
             {
                 string id = c.GetArgument<string>("id");
-                var reader = Reader(c);
+                var reader = Reader(c).At(Views.AppSchema(c));
                 return reader.Snapshots(id).SingleOrDefault() is { } summary ? new SnapshotDetail(summary, AppViews(reader, id, null)) : null;
             });
         Field<AppHistoryType>("app")
@@ -50,15 +52,25 @@ public sealed class GaugeQuery : ObjectGraphType
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<AdoptionSeriesType>>>>("adoption")
             .Description("Adoption over snapshots, by FRAMEWORK, CATEGORY or TASK.")
             .Argument<NonNullGraphType<AdoptionDimensionType>>("by")
-            .Resolve(c => c.RequestServices!.GetRequiredService<AdoptionReader>().Series(c.GetArgument<AdoptionDimension>("by")));
-        Field<ChurnType>("churn")
-            .Description("What changed between two consecutive snapshots; null when they are not consecutive.")
+            .Arguments(Views.AsOfArgument())
+            .Resolve(c => c.RequestServices!.GetRequiredService<AdoptionReader>().At(Views.AppSchema(c)).Series(c.GetArgument<AdoptionDimension>("by")));
+        Field<NonNullGraphType<ChurnType>>("churn")
+            .Description("What changed between any two snapshots (same definitions as consecutive ones); unknown ids are errors.")
             .Argument<NonNullGraphType<StringGraphType>>("from")
             .Argument<NonNullGraphType<StringGraphType>>("to")
+            .Arguments(Views.AsOfArgument())
             .Resolve(c =>
             {
                 string from = c.GetArgument<string>("from"), to = c.GetArgument<string>("to");
-                return c.RequestServices!.GetRequiredService<ChurnReader>().Summary(from, to) is { } summary ? new ChurnPair(from, to, summary) : null;
+                string apps = Views.AppSchema(c);
+                var known = Reader(c).At(apps).Snapshots().Select(s => s.Id).ToHashSet();
+                foreach (var id in new[] { from, to })
+                    if (!known.Contains(id)) throw new ExecutionError($"unknown snapshot '{id}'");
+                var churn = c.RequestServices!.GetRequiredService<ChurnReader>();
+                if (churn.At(apps, apps).Summary(from, to) is { } consecutive) return new ChurnPair(from, to, consecutive, apps, apps);
+                string pair = Views.PointInTime(c).Churn(from, to, apps);
+                var summary = churn.At(pair, apps).Summary(from, to) ?? throw new ExecutionError($"no apps in {from} or {to}");
+                return new ChurnPair(from, to, summary, pair, apps);
             });
     }
 

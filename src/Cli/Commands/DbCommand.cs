@@ -19,8 +19,14 @@ public sealed class DbCommand : ICommand
             switch (args.Positionals)
             {
                 case ["status"]:
-                    Console.WriteLine(cluster.Status());
-                    break;
+                    var status = cluster.Status();
+                    Console.WriteLine(status);
+                    return Task.FromResult(status.State switch
+                    {
+                        Warehouse.Postgres.ClusterState.Running => ExitCodes.Ok,
+                        Warehouse.Postgres.ClusterState.NotInstalled => ExitCodes.Environment,
+                        _ => ExitCodes.Failed,
+                    });
                 case ["start"]:
                     Console.WriteLine(cluster.EnsureRunning());
                     break;

@@ -28,7 +28,7 @@ public static class ListingReader
             {
                 entry = Parse(line);
             }
-            catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or KeyNotFoundException)
+            catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException)
             {
                 error = $"{FileName} line {lineNumber}: {e.Message}";
             }
@@ -36,30 +36,58 @@ public static class ListingReader
         }
     }
 
+    /// <summary>Longest package name taken (Android's own limit is far below).</summary>
+    public const int MaxPackageLength = 255;
+
     private static ListingEntry Parse(string line)
     {
         using var doc = JsonDocument.Parse(line);
         var o = doc.RootElement;
-        string package = o.GetProperty("package").GetString() ?? throw new FormatException("package is null");
+        if (o.ValueKind != JsonValueKind.Object) throw new FormatException($"a listing line must be a JSON object, not {o.ValueKind}");
+        if (!o.TryGetProperty("package", out var p) || p.ValueKind != JsonValueKind.String)
+            throw new FormatException("'package' must be a string");
+        string package = p.GetString()!;
+        if (!IsPackageName(package))
+            throw new FormatException($"'package' {Quoted(package)} is not a package name (letters, digits, '_' and '.', at most {MaxPackageLength})");
         var files = new List<string>();
         if (o.TryGetProperty("apk", out var apk))
         {
-            if (apk.ValueKind == JsonValueKind.Array) files.AddRange(apk.EnumerateArray().Select(f => f.GetString()!));
-            else if (apk.ValueKind == JsonValueKind.String) files.Add(apk.GetString()!);
+            var names = apk.ValueKind switch
+            {
+                JsonValueKind.Array => apk.EnumerateArray().ToList(),
+                JsonValueKind.String => [apk],
+                JsonValueKind.Null => [],
+                _ => throw new FormatException($"'apk' must be a file name or a list of them, not {apk.ValueKind}"),
+            };
+            foreach (var name in names)
+            {
+                if (name.ValueKind != JsonValueKind.String) throw new FormatException($"'apk' lists a {name.ValueKind}, not a file name");
+                string f = name.GetString()!;
+                if (f.Length == 0 || f.Contains('/') || f.Contains('\\') || f.Any(char.IsControl) || f is "." or "..")
+                    throw new FormatException($"apk file name {Quoted(f)} is not a plain file name");
+                files.Add(f);
+            }
         }
-        foreach (var f in files)
-            if (f.Length == 0 || f.Contains('/') || f.Contains('\\') || f.Contains('\0') || f is "." or "..")
-                throw new FormatException($"apk file name '{f}' is not a plain file name");
         return new ListingEntry(
             package,
             Str(o, "title"),
             Str(o, "category"),
             Str(o, "installs"),
-            o.TryGetProperty("rating", out var r) && r.ValueKind == JsonValueKind.Number ? r.GetDouble() : null,
-            o.TryGetProperty("rank", out var k) && k.ValueKind == JsonValueKind.Number ? k.GetInt32() : null,
-            Str(o, "crawledAt") is { } d ? DateOnly.ParseExact(d, "yyyy-MM-dd") : null,
+            Number(o, "rating", e => e.GetDouble()),
+            Number(o, "rank", e => e.TryGetInt32(out int rank) ? rank : throw new FormatException("'rank' must be a whole number")),
+            Str(o, "crawledAt") is { } d
+                ? DateOnly.TryParseExact(d, "yyyy-MM-dd", out var date) ? date : throw new FormatException($"'crawledAt' {Quoted(d)} is not YYYY-MM-DD")
+                : null,
             files);
     }
+
+    public static bool IsPackageName(string package) =>
+        package.Length is > 0 and <= MaxPackageLength && package.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.');
+
+    private static T? Number<T>(JsonElement o, string name, Func<JsonElement, T> read) where T : struct =>
+        o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? read(v) : null;
+
+    private static string Quoted(string text) => JsonSerializer.Serialize(text.Length > 80 ? text[..80] + "…" : text);
 
     private static string? Str(JsonElement o, string name) =>
         o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;

@@ -4,69 +4,87 @@ using System.Net.Sockets;
 
 namespace GaugeNN.Warehouse.Postgres;
 
+/// <summary>The state of the private cluster, as PostgreSQL itself reports it.</summary>
+public enum ClusterState
+{
+    NotInstalled,
+    NotCreated,
+    Stopped,
+    Running,
+}
+
+public sealed record ClusterStatus(ClusterState State, int? Port, string DataDirectory, string? Binaries, string Detail)
+{
+    public string? ConnectionString => Port is { } port ? PrivateCluster.ConnectionString(port) : null;
+
+    public override string ToString() => State switch
+    {
+        ClusterState.Running => $"running on 127.0.0.1:{Port} (data {DataDirectory}, binaries {Binaries})\n{ConnectionString}",
+        ClusterState.Stopped => $"stopped (data {DataDirectory})",
+        ClusterState.NotCreated => $"not created (would live in {DataDirectory})",
+        _ => Detail,
+    };
+}
+
 /// <summary>
-/// The PostgreSQL cluster gaugeNN owns when <c>GAUGENN_PG</c> is not set: Debian's <c>initdb</c>/<c>pg_ctl</c>, a data
-/// directory under the data folder, loopback only on a free port. PostgreSQL refuses to run as root, so when we are
-/// root every server command runs as the <c>postgres</c> user, which then owns the cluster's directory.
+/// The PostgreSQL cluster gaugeNN owns when <c>GAUGENN_PG</c> is not set: <c>initdb</c>/<c>pg_ctl</c>, a data directory
+/// under the data folder, loopback only on a free port. PostgreSQL refuses to run as root, so when we are root every
+/// server command runs as the <c>postgres</c> user, which then owns the cluster's directory. Whether it runs, and on
+/// which port, is asked of PostgreSQL itself (<c>pg_ctl status</c>, the port in <c>postmaster.pid</c>, and a
+/// connection probe), so a start killed half-way, a stale pid file or a reused PID recover by themselves.
 /// </summary>
 public sealed class PrivateCluster(string home)
 {
+    public const string BinariesVariable = "GAUGENN_PG_BIN";
     private const string ServiceUser = "postgres";
-    private const string InstallHint = "PostgreSQL is not installed: run `apt-get install -y postgresql` (or set GAUGENN_PG to a connection string).";
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(60);
 
     public string Root { get; } = Path.Combine(Path.GetFullPath(home), "pg");
     private string DataDirectory => Path.Combine(Root, "data");
     private string SocketDirectory => Path.Combine(Root, "run");
     private string PortFile => Path.Combine(Root, "port");
     private string LogFile => Path.Combine(Root, "server.log");
+    private string PidFile => Path.Combine(DataDirectory, "postmaster.pid");
+    private string LockPath => Path.Combine(Path.GetDirectoryName(Root)!, "pg.lock");
 
     /// <summary>Starts the cluster if needed (creating it on first use) and returns its connection string.</summary>
     public string EnsureRunning()
     {
-        var bin = FindBinaries() ?? throw new InvalidOperationException(InstallHint);
-        Directory.CreateDirectory(Root);
-        using var _ = LockFile();
+        var bin = PostgresBinaries.Find() ?? throw new InvalidOperationException(PostgresBinaries.NotFoundMessage());
+        using var _ = Lock();
         if (!File.Exists(Path.Combine(DataDirectory, "PG_VERSION")))
             Initialise(bin);
         if (RunningPort(bin) is { } port)
             return ConnectionString(port);
+        RemoveStalePidFile();
         return ConnectionString(Start(bin));
     }
 
-    public string Status()
+    public ClusterStatus Status()
     {
-        var bin = FindBinaries();
-        if (bin is null) return InstallHint;
-        if (!File.Exists(Path.Combine(DataDirectory, "PG_VERSION"))) return $"not created (would live in {DataDirectory})";
+        var bin = PostgresBinaries.Find();
+        if (bin is null) return new ClusterStatus(ClusterState.NotInstalled, null, DataDirectory, null, PostgresBinaries.NotFoundMessage());
+        if (!File.Exists(Path.Combine(DataDirectory, "PG_VERSION")))
+            return new ClusterStatus(ClusterState.NotCreated, null, DataDirectory, bin, "");
         return RunningPort(bin) is { } port
-            ? $"running on 127.0.0.1:{port} (data {DataDirectory}, PostgreSQL {Path.GetFileName(Path.GetDirectoryName(bin))})\n{ConnectionString(port)}"
-            : $"stopped (data {DataDirectory})";
+            ? new ClusterStatus(ClusterState.Running, port, DataDirectory, bin, "")
+            : new ClusterStatus(ClusterState.Stopped, null, DataDirectory, bin, "");
     }
 
+    /// <summary>Stops the cluster; false when it was not running.</summary>
     public bool Stop()
     {
-        var bin = FindBinaries() ?? throw new InvalidOperationException(InstallHint);
-        if (!File.Exists(Path.Combine(DataDirectory, "PG_VERSION")) || RunningPort(bin) is null) return false;
+        var bin = PostgresBinaries.Find() ?? throw new InvalidOperationException(PostgresBinaries.NotFoundMessage());
+        if (!File.Exists(Path.Combine(DataDirectory, "PG_VERSION"))) return false;
+        var (code, _) = Run(bin, "pg_ctl", ["status", "-D", DataDirectory], throwOnError: false);
+        if (code != 0 || !PostmasterIsOurs()) return false;
         Run(bin, "pg_ctl", ["stop", "-D", DataDirectory, "-m", "fast", "-w"]);
         return true;
     }
 
     public static string ConnectionString(int port) =>
         $"Host=127.0.0.1;Port={port};Username={ServiceUser};Database=postgres;Pooling=true;Timeout=15;Command Timeout=120";
-
-    /// <summary>The newest <c>/usr/lib/postgresql/N/bin</c> that has initdb and pg_ctl.</summary>
-    public static string? FindBinaries()
-    {
-        const string debianRoot = "/usr/lib/postgresql";
-        if (!Directory.Exists(debianRoot)) return null;
-        return Directory.EnumerateDirectories(debianRoot)
-            .Select(d => (Version: int.TryParse(Path.GetFileName(d), out int v) ? v : -1, Bin: Path.Combine(d, "bin")))
-            .Where(x => x.Version > 0 && File.Exists(Path.Combine(x.Bin, "initdb")) && File.Exists(Path.Combine(x.Bin, "pg_ctl")))
-            .OrderByDescending(x => x.Version)
-            .Select(x => x.Bin)
-            .FirstOrDefault();
-    }
 
     private void Initialise(string bin)
     {
@@ -76,11 +94,64 @@ public sealed class PrivateCluster(string home)
         Run(bin, "initdb", ["-D", DataDirectory, "-U", ServiceUser, "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync"]);
     }
 
+    /// <summary>
+    /// The port of a server that runs on this data directory and answers, or null. The port comes from the server's
+    /// own <c>postmaster.pid</c> (the recorded port file may be missing after a killed start); it is recorded again.
+    /// </summary>
     private int? RunningPort(string bin)
     {
         var (code, _) = Run(bin, "pg_ctl", ["status", "-D", DataDirectory], throwOnError: false);
-        return code == 0 ? PreviousPort() : null;
+        if (code != 0 || !PostmasterIsOurs()) return null;
+        int? port = PortInPidFile() ?? PreviousPort();
+        if (port is null) return null;
+        // A server still starting up answers within pg_ctl's own start timeout.
+        var (ready, _) = Run(bin, "pg_isready", ["-h", "127.0.0.1", "-p", port.Value.ToString(), "-t", "30"], throwOnError: false);
+        if (ready != 0) return null;
+        if (PreviousPort() != port) File.WriteAllText(PortFile, port.Value.ToString());
+        return port;
     }
+
+    /// <summary>The process named in <c>postmaster.pid</c> is a PostgreSQL server (not a process that reused its PID).</summary>
+    private bool PostmasterIsOurs()
+    {
+        if (PidInPidFile() is not { } pid) return false;
+        try
+        {
+            string command = File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
+            return command.Contains("postgres", StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return true; // another user's process we cannot inspect: assume it is the server
+        }
+    }
+
+    /// <summary>A <c>postmaster.pid</c> whose process is gone or is something else: PostgreSQL would refuse to start.</summary>
+    private void RemoveStalePidFile()
+    {
+        if (File.Exists(PidFile) && !PostmasterIsOurs()) File.Delete(PidFile);
+    }
+
+    private string[]? PidFileLines()
+    {
+        try
+        {
+            return File.Exists(PidFile) ? File.ReadAllLines(PidFile) : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private int? PidInPidFile() => PidFileLines() is [var pid, ..] && int.TryParse(pid.Trim(), out int value) ? value : null;
+
+    // postmaster.pid: line 1 PID, 2 data directory, 3 start time, 4 port.
+    private int? PortInPidFile() => PidFileLines() is [_, _, _, var port, ..] && int.TryParse(port.Trim(), out int value) ? value : null;
 
     private int Start(string bin)
     {
@@ -160,10 +231,11 @@ public sealed class PrivateCluster(string home)
     private (int Code, string Output) Run(string bin, string tool, IReadOnlyList<string> args, bool throwOnError = true)
     {
         string exe = Path.Combine(bin, tool);
-        return IsRoot
-            ? Exec("runuser", ["-u", ServiceUser, "--", exe, .. args], throwOnError)
-            : Exec(exe, args, throwOnError);
+        return IsRoot ? Exec(PostgresBinaries.AsServiceUser(ServiceUser, exe, args), throwOnError) : Exec(exe, args, throwOnError);
     }
+
+    private static (int Code, string Output) Exec((string File, IReadOnlyList<string> Args) command, bool throwOnError) =>
+        Exec(command.File, command.Args, throwOnError);
 
     private static (int Code, string Output) Exec(string file, IReadOnlyList<string> args, bool throwOnError = true)
     {
@@ -183,19 +255,48 @@ public sealed class PrivateCluster(string home)
         return (process.ExitCode, output);
     }
 
-    /// <summary>Serialises start/stop between gaugeNN processes sharing a data folder.</summary>
-    private FileStream LockFile()
+    /// <summary>
+    /// Serialises start/stop between gaugeNN processes sharing a data folder. The OS releases the lock when its holder
+    /// dies; a live holder is waited for (at most a minute, saying who), a folder we cannot write fails at once.
+    /// </summary>
+    private FileStream Lock()
     {
-        string path = Path.Combine(Path.GetDirectoryName(Root)!, "pg.lock");
-        for (int i = 0; ; i++)
+        string owner = LockPath + ".owner";
+        try
+        {
+            Directory.CreateDirectory(Root);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException($"the data folder {Path.GetDirectoryName(Root)} is not writable: set GAUGENN_HOME to a writable folder");
+        }
+        var waited = Stopwatch.StartNew();
+        bool told = false;
+        while (true)
         {
             try
             {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                var stream = new FileStream(LockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                File.WriteAllText(owner, Environment.ProcessId.ToString());
+                return stream;
             }
-            catch (IOException) when (i < 600)
+            catch (UnauthorizedAccessException)
             {
+                throw new InvalidOperationException($"the data folder {Path.GetDirectoryName(Root)} is not writable: set GAUGENN_HOME to a writable folder");
+            }
+            catch (IOException) when (waited.Elapsed < LockWait)
+            {
+                if (!told)
+                {
+                    string holder = File.Exists(owner) ? File.ReadAllText(owner).Trim() : "?";
+                    Console.Error.WriteLine($"waiting for PID {holder}, which is starting or stopping the private PostgreSQL cluster in {Root}");
+                    told = true;
+                }
                 Thread.Sleep(100);
+            }
+            catch (IOException)
+            {
+                throw new InvalidOperationException($"another process has held {LockPath} for {LockWait.TotalSeconds:0} s; if no gaugenn runs, delete that file");
             }
         }
     }

@@ -44,10 +44,11 @@ public sealed record DerivedTable(
 /// <summary>
 /// Where a derived table's SELECT reads from and which rows it computes: event tables up to <see cref="AsOf"/>; the
 /// derived tables of <see cref="LocalTables"/> in <see cref="Schema"/> (all of them when null), the others in
-/// <c>main</c>; and either every key (<see cref="Full"/>) or those in the <c>dirty_*</c> temp tables.
+/// <see cref="Upstream"/>; and either every key (<see cref="Full"/>) or those in the <c>dirty_*</c> temp tables.
 /// <see cref="PairsOverride"/> replaces the consecutive snapshot pairs (churn of any two snapshots).
 /// </summary>
-public sealed record SqlContext(long AsOf, string Schema, bool Full, IReadOnlySet<string>? LocalTables = null, string? PairsOverride = null)
+public sealed record SqlContext(
+    long AsOf, string Schema, bool Full, IReadOnlySet<string>? LocalTables = null, string? PairsOverride = null, string Upstream = "main")
 {
     public const string Main = "main";
 
@@ -58,7 +59,7 @@ public sealed record SqlContext(long AsOf, string Schema, bool Full, IReadOnlySe
         AsOf == long.MaxValue ? $"main.{table.Name}" : $"(SELECT * FROM main.{table.Name} WHERE seq <= {AsOf})";
 
     public string Table(DerivedTable table) =>
-        LocalTables is null || LocalTables.Contains(table.Name) ? $"{Schema}.{table.Name}" : $"{Main}.{table.Name}";
+        LocalTables is null || LocalTables.Contains(table.Name) ? $"{Schema}.{table.Name}" : $"{Upstream}.{table.Name}";
 
     /// <summary>A predicate: the row's key (given as column expressions in the scope's key order) is dirty.</summary>
     public string In(Scope scope, params string[] key)

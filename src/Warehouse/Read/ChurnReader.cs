@@ -20,19 +20,22 @@ public sealed record AppChurn(
     IReadOnlyList<string> FrameworksAfter, bool FrameworkMigration, long ModelsBefore, long ModelsAfter,
     long ModelsUnchanged, IReadOnlyList<ModelChange> Updated, IReadOnlyList<ModelRef> Added, IReadOnlyList<ModelRef> Removed);
 
-/// <summary>Churn between consecutive snapshots, read from <c>fact_app_churn</c> and <c>fact_model_churn</c>.</summary>
-public sealed class ChurnReader(ReaderLease lease)
+/// <summary>Churn between two snapshots, read from <c>fact_app_churn</c> and <c>fact_model_churn</c> (consecutive pairs live in <c>main</c>).</summary>
+public sealed class ChurnReader(ReaderLease lease, string schema = SqlContext.Main, string appSchema = SqlContext.Main)
 {
     private readonly DuckDbWarehouse warehouse = lease.Warehouse;
 
-    /// <summary>Null when the two ids are not consecutive snapshots of the warehouse.</summary>
+    /// <summary>The churn tables of <paramref name="churnSchema"/> (a churn schema of <see cref="PointInTime"/>), the app tables of <paramref name="apps"/>.</summary>
+    public ChurnReader At(string churnSchema, string apps) => new(lease, churnSchema, apps);
+
+    /// <summary>Null when the schema holds no churn rows for the pair.</summary>
     public ChurnSummary? Summary(string from, string to)
     {
-        const string sql = """
-            WITH a AS (SELECT * FROM fact_app_churn WHERE from_snapshot = ? AND to_snapshot = ?),
+        string sql = $"""
+            WITH a AS (SELECT * FROM {schema}.fact_app_churn WHERE from_snapshot = ? AND to_snapshot = ?),
             c AS (SELECT * FROM a WHERE status = 'continuing'),
-            before AS (SELECT DISTINCT sha256 FROM fact_app_model WHERE snapshot = ? AND NOT encrypted),
-            after AS (SELECT DISTINCT sha256 FROM fact_app_model WHERE snapshot = ? AND NOT encrypted)
+            before AS (SELECT DISTINCT sha256 FROM {appSchema}.fact_app_model WHERE snapshot = ? AND NOT encrypted),
+            after AS (SELECT DISTINCT sha256 FROM {appSchema}.fact_app_model WHERE snapshot = ? AND NOT encrypted)
             SELECT (SELECT count(*) FROM a WHERE status <> 'new'), (SELECT count(*) FROM a WHERE status <> 'delisted'),
                    (SELECT count(*) FROM c), (SELECT count(*) FROM a WHERE status = 'new'),
                    (SELECT count(*) FROM a WHERE status = 'delisted'),
@@ -62,7 +65,7 @@ public sealed class ChurnReader(ReaderLease lease)
             $"""
             SELECT package, status, version_from, version_to, dl, frameworks_before, frameworks_after,
                    framework_migration, models_before, models_after, models_unchanged
-            FROM {FactAppChurn.Table.Name}
+            FROM {schema}.{FactAppChurn.Table.Name}
             WHERE from_snapshot = ? AND to_snapshot = ? AND package > ? ORDER BY package LIMIT ?
             """,
             r => new AppChurn(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetInt64(2),
@@ -75,7 +78,7 @@ public sealed class ChurnReader(ReaderLease lease)
         var changes = warehouse.Query(
             $"""
             SELECT package, change, from_path, from_sha256, from_format, to_path, to_sha256, to_format
-            FROM {FactModelChurn.Table.Name}
+            FROM {schema}.{FactModelChurn.Table.Name}
             WHERE from_snapshot = ? AND to_snapshot = ? AND change <> 'unchanged' AND package > ? AND package <= ?
             """,
             r => (Package: r.GetString(0), Change: r.GetString(1),

@@ -11,7 +11,12 @@ namespace GaugeNN.Warehouse.Read;
 public sealed class ReaderPool(string duckDbFile, int keepIdle = 8) : IDisposable
 {
     private readonly ConcurrentBag<DuckDbWarehouse> _idle = [];
+    private readonly Lazy<(DuckDbWarehouse Connection, PointInTime Builder)> _pointInTime =
+        new(() => DuckDbWarehouse.Open(duckDbFile) is var c ? (c, new PointInTime(c)) : default);
     private int _idleCount;
+
+    /// <summary>Builds as-of and any-pair churn schemas (on a connection of its own; readers see what it attaches).</summary>
+    public PointInTime PointInTime => _pointInTime.Value.Builder;
 
     public ReaderLease Rent()
     {
@@ -36,6 +41,7 @@ public sealed class ReaderPool(string duckDbFile, int keepIdle = 8) : IDisposabl
     public void Dispose()
     {
         while (_idle.TryTake(out var warehouse)) warehouse.Dispose();
+        if (_pointInTime.IsValueCreated) _pointInTime.Value.Connection.Dispose();
     }
 }
 

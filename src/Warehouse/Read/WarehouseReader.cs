@@ -38,9 +38,12 @@ public sealed record ModelFilter(string? Sha256 = null, string? Format = null, b
     string? ArchFingerprint = null);
 
 /// <summary>The read side the API serves: plain queries over the warehouse tables, never a write.</summary>
-public sealed class WarehouseReader(ReaderLease lease)
+public sealed class WarehouseReader(ReaderLease lease, string schema = SqlContext.Main)
 {
     private readonly DuckDbWarehouse warehouse = lease.Warehouse;
+
+    /// <summary>The same reader over another schema (an as-of or a churn schema of <see cref="PointInTime"/>).</summary>
+    public WarehouseReader At(string other) => new(lease, other);
 
     // Lists and structs come out of DuckDB as JSON with the tables' snake_case field names.
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
@@ -49,7 +52,7 @@ public sealed class WarehouseReader(ReaderLease lease)
         $"""
         SELECT snapshot, label, captured_at, apps, apps_listed, apps_scanned, apps_failed, dl_apps, apps_with_models,
                model_files, encrypted_model_files, unique_models, CAST(to_json(formats) AS VARCHAR)
-        FROM {DimSnapshot.Table.Name} WHERE ? IS NULL OR snapshot = ? ORDER BY captured_at NULLS LAST, snapshot
+        FROM {schema}.{DimSnapshot.Table.Name} WHERE ? IS NULL OR snapshot = ? ORDER BY captured_at NULLS LAST, snapshot
         """,
         r => new SnapshotSummary(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : DuckDbWarehouse.DateOf(r.GetValue(2)),
             r.GetInt64(3), r.GetInt64(4), r.GetInt64(5), r.GetInt64(6), r.GetInt64(7), r.GetInt64(8), r.GetInt64(9),
@@ -60,7 +63,7 @@ public sealed class WarehouseReader(ReaderLease lease)
     public IReadOnlyList<AppInSnapshot> Apps(string? snapshot, string? package = null) => warehouse.Query(
         $"""
         SELECT package, snapshot, listed, scanned, title, category, version_code, version_name, min_sdk, target_sdk
-        FROM {FactAppSnapshot.Table.Name} WHERE {AppFilter} ORDER BY snapshot, package
+        FROM {schema}.{FactAppSnapshot.Table.Name} WHERE {AppFilter} ORDER BY snapshot, package
         """,
         r => new AppInSnapshot(r.GetString(0), r.GetString(1), r.GetBoolean(2), r.GetBoolean(3), NullableString(r, 4),
             NullableString(r, 5), r.IsDBNull(6) ? null : r.GetInt64(6), NullableString(r, 7),
@@ -71,7 +74,7 @@ public sealed class WarehouseReader(ReaderLease lease)
     public ILookup<(string Snapshot, string Package), AppModelFile> ModelFiles(string? snapshot, string? package = null) => warehouse.Query(
         $"""
         SELECT snapshot, package, path, sha256, format, bytes, encrypted, entropy, storage, CAST(to_json(evidence) AS VARCHAR)
-        FROM {FactAppModel.Table.Name} WHERE {AppFilter} ORDER BY snapshot, package, path
+        FROM {schema}.{FactAppModel.Table.Name} WHERE {AppFilter} ORDER BY snapshot, package, path
         """,
         r => (Key: (r.GetString(0), r.GetString(1)), File: new AppModelFile(r.GetString(2), r.GetString(3), r.GetString(4),
             r.GetInt64(5), r.GetBoolean(6), r.GetDouble(7), r.GetString(8), Parse<List<string>>(r.GetString(9)))),
@@ -81,7 +84,7 @@ public sealed class WarehouseReader(ReaderLease lease)
     public ILookup<(string Snapshot, string Package), FrameworkUse> Frameworks(string? snapshot, string? package = null) => warehouse.Query(
         $"""
         SELECT snapshot, package, framework, list(DISTINCT kind ORDER BY kind)
-        FROM {FactFrameworkEvidence.Table.Name} WHERE {AppFilter} GROUP BY ALL ORDER BY snapshot, package, framework
+        FROM {schema}.{FactFrameworkEvidence.Table.Name} WHERE {AppFilter} GROUP BY ALL ORDER BY snapshot, package, framework
         """,
         r => (Key: (r.GetString(0), r.GetString(1)), Use: new FrameworkUse(r.GetString(2), ((System.Collections.IEnumerable)r.GetValue(3)).Cast<string>().ToList())),
         snapshot, snapshot, package, package).ToLookup(x => x.Key, x => x.Use);
@@ -89,8 +92,8 @@ public sealed class WarehouseReader(ReaderLease lease)
     public IReadOnlyList<FrameworkAdoption> FrameworkAdoption(string snapshot) => warehouse.Query(
         $"""
         WITH per_app AS (SELECT package, framework, bool_or(kind = 'model') AS ships_model
-                         FROM {FactFrameworkEvidence.Table.Name} WHERE snapshot = ? GROUP BY ALL),
-        files AS (SELECT format, count(*) AS model_files FROM {FactAppModel.Table.Name}
+                         FROM {schema}.{FactFrameworkEvidence.Table.Name} WHERE snapshot = ? GROUP BY ALL),
+        files AS (SELECT format, count(*) AS model_files FROM {schema}.{FactAppModel.Table.Name}
                   WHERE snapshot = ? AND NOT encrypted GROUP BY ALL)
         SELECT framework, count(*), count(*) FILTER (WHERE ships_model), count(*) FILTER (WHERE NOT ships_model),
                coalesce(any_value(files.model_files), 0)
@@ -111,7 +114,7 @@ public sealed class WarehouseReader(ReaderLease lease)
                macs_unknown_nodes, flops, quantized, layers, CAST(to_json(ops) AS VARCHAR), CAST(to_json(weight_dtypes) AS VARCHAR),
                CAST(to_json(inputs) AS VARCHAR), CAST(to_json(outputs) AS VARCHAR),
                arch_fingerprint, task, task_rule, dissection_error
-        FROM {DimModel.Table.Name}
+        FROM {schema}.{DimModel.Table.Name}
         WHERE (? IS NULL OR sha256 = ?) AND (? IS NULL OR format = ?) AND (? IS NULL OR quantized = ?)
           AND (? IS NULL OR task = ?) AND (? IS NULL OR arch_fingerprint = ?) AND sha256 > ?
         ORDER BY sha256 LIMIT ?
