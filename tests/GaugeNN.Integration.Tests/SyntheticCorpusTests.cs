@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
-using GaugeNN.Tests.Shared;
 using Xunit;
 
 namespace GaugeNN.Integration.Tests;
@@ -18,10 +16,9 @@ public sealed class SyntheticCorpusTests
     public async Task a_generated_three_snapshot_store_is_counted_listed_and_compared_exactly_as_its_generator_wrote_it()
     {
         await using var w = new Workspace();
-        string corpus = Path.Combine(w.Root, "synth");
-        Generate(corpus);
-        var truth = JsonNode.Parse(File.ReadAllText(Path.Combine(corpus, "expected.json")))!;
-        var snapshots = truth["snapshots"]!.AsObject().Select(s => s.Key).Order(StringComparer.Ordinal).ToList();
+        string corpus = SyntheticCorpus.Generate(w.Root, Apps, snapshots: 3, seed: 11);
+        var truth = SyntheticCorpus.Truth(corpus);
+        var snapshots = SyntheticCorpus.Snapshots(corpus);
         Assert.Equal(3, snapshots.Count);
         foreach (var snapshot in snapshots)
             await w.IngestAsync(snapshot, Path.Combine(corpus, snapshot));
@@ -68,18 +65,5 @@ public sealed class SyntheticCorpusTests
                 Assert.True((long)pair["summary"]![field]! == (long)summary[field]!,
                     $"{pair["from"]}->{pair["to"]} {field}: expected {pair["summary"]![field]}, got {summary[field]}");
         }
-    }
-
-    private static void Generate(string corpus)
-    {
-        var start = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { Path.Combine(RepositoryRoot.Path, "tools", "synth-corpus.py"), corpus, "--apps", $"{Apps}",
-                     "--snapshots", "3", "--seed", "11", "--model-pool", "small", "--per-app",
-                     "--models", RepositoryRoot.Fixture("models") })
-            start.ArgumentList.Add(a);
-        using var python = Process.Start(start) ?? throw new InvalidOperationException("python3 could not be started");
-        string output = python.StandardOutput.ReadToEnd() + python.StandardError.ReadToEnd();
-        python.WaitForExit();
-        Assert.True(python.ExitCode == 0, $"synth-corpus.py failed: {output}");
     }
 }

@@ -43,8 +43,8 @@ public sealed class ProjectionLoop(OpenWarehouse warehouse, TimeSpan poll)
 
     private async Task<bool> StepAsync(CancellationToken ct)
     {
-        var (events, gap) = await warehouse.Follower.ReadStepAsync(warehouse.Projector.Checkpoint, ct);
-        var step = events.Count > 0 ? warehouse.Projector.Apply(events) : null;
+        var (events, through, gap) = await warehouse.Follower.ReadStepAsync(warehouse.Projector.Checkpoint, ct);
+        var step = through > warehouse.Projector.Checkpoint ? warehouse.Projector.Apply(events, through) : null;
         long head = step is null && gap is null ? warehouse.Projector.Checkpoint : _state.Head;
         _state = new ProjectionState(warehouse.Projector.Checkpoint, Math.Max(head, warehouse.Projector.Checkpoint),
             gap?.ToString(), null, step is null ? _state.LastStep : DateTimeOffset.Now);

@@ -1,3 +1,4 @@
+using GaugeNN.Events;
 using JasperFx.Events;
 using Marten;
 
@@ -28,7 +29,8 @@ public interface IGapProbe
     Task<IReadOnlyList<string>> PossibleWritersAsync(DateTimeOffset since, CancellationToken ct);
 }
 
-public sealed record FeedPage(IReadOnlyList<IEvent> Events, Gap? BlockedBy);
+/// <summary>Facts read, the last sequence number read (tombstones included), and a gap that stopped the read.</summary>
+public sealed record FeedPage(IReadOnlyList<IEvent> Events, long ReadThrough, Gap? BlockedBy);
 
 /// <summary>
 /// Reads committed events in sequence order, as C# records (upcast by Marten). Gap rule, all in the database's time:
@@ -57,11 +59,12 @@ public sealed class EventFeed(IDocumentStore store, IGapProbe probe)
         foreach (var e in page)
         {
             if (e.Sequence != expected && await OpenGapAsync(expected - 1, e.Sequence, ct) is { } gap)
-                return new FeedPage(usable, gap);
-            usable.Add(e);
+                return new FeedPage(usable, expected - 1, gap);
+            // Marten fills the numbers of a rolled-back append with tombstones: they close a gap but are not facts.
+            if (e.Data is IGaugeEvent) usable.Add(e);
             expected = e.Sequence + 1;
         }
-        return new FeedPage(usable, null);
+        return new FeedPage(usable, expected - 1, null);
     }
 
     /// <summary>The gap if it may still fill, null when it is proven permanent.</summary>

@@ -14,7 +14,9 @@ public sealed class PostgresGapProbe(IDocumentStore store) : IGapProbe
     {
         await using var connection = await OpenAsync(ct);
         await using var command = new NpgsqlCommand("SELECT clock_timestamp()", connection);
-        return (DateTimeOffset)(await command.ExecuteScalarAsync(ct))!;
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return reader.GetFieldValue<DateTimeOffset>(0);
     }
 
     public async Task<IReadOnlyList<string>> PossibleWritersAsync(DateTimeOffset since, CancellationToken ct)
@@ -33,7 +35,7 @@ public sealed class PostgresGapProbe(IDocumentStore store) : IGapProbe
               AND l.pid <> pg_backend_pid() AND a.xact_start IS NULL
             ORDER BY 1
             """, connection);
-        command.Parameters.AddWithValue("since", since);
+        command.Parameters.AddWithValue("since", since.ToUniversalTime()); // timestamptz takes UTC offsets only
         command.Parameters.AddWithValue("events", events);
         var writers = new List<string>();
         await using var reader = await command.ExecuteReaderAsync(ct);

@@ -20,7 +20,7 @@ public static class WriteConflicts
         {
             switch (x)
             {
-                case ConcurrencyException or ConcurrentUpdateException or ExistingStreamIdCollisionException
+                case ConcurrencyException or DocumentAlreadyExistsException or ConcurrentUpdateException or ExistingStreamIdCollisionException
                     or JasperFx.Events.EventStreamUnexpectedMaxEventIdException:
                 case PostgresException { SqlState: UniqueViolation or SerializationFailure or DeadlockDetected }:
                     return true;

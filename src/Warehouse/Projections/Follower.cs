@@ -36,10 +36,10 @@ public sealed class Follower(Projector projector, EventFeed feed)
         bool toldWaiting = false;
         while (projector.Checkpoint < head)
         {
-            var (events, gap) = await ReadStepAsync(projector.Checkpoint, ct);
-            if (events.Count > 0)
+            var (events, through, gap) = await ReadStepAsync(projector.Checkpoint, ct);
+            if (through > projector.Checkpoint)
             {
-                steps.Add(projector.Apply(events));
+                steps.Add(projector.Apply(events, through));
                 waited.Restart();
                 continue;
             }
@@ -52,18 +52,22 @@ public sealed class Follower(Projector projector, EventFeed feed)
         return new CatchUpReport(steps.Sum(s => s.EventsApplied), projector.Checkpoint, head, rebuilt, steps);
     }
 
-    /// <summary>One step's events: contiguous pages after the checkpoint, up to a gap that may still fill.</summary>
-    public async Task<(List<IEvent> Events, Gap? Gap)> ReadStepAsync(long after, CancellationToken ct)
+    /// <summary>
+    /// One step's facts: contiguous pages after the checkpoint, up to a gap that may still fill; and the sequence number
+    /// the step reads through (past the facts when the log ends with tombstones).
+    /// </summary>
+    public async Task<(List<IEvent> Events, long Through, Gap? Gap)> ReadStepAsync(long after, CancellationToken ct)
     {
         var events = new List<IEvent>();
         while (events.Count < StepEvents)
         {
             var page = await feed.ReadAsync(after, PageEvents, ct);
             events.AddRange(page.Events);
-            if (page.BlockedBy is not null) return (events, page.BlockedBy);
-            if (page.Events.Count < PageEvents) break;
-            after = page.Events[^1].Sequence;
+            bool full = page.ReadThrough - after >= PageEvents;
+            after = page.ReadThrough;
+            if (page.BlockedBy is not null) return (events, after, page.BlockedBy);
+            if (!full) break;
         }
-        return (events, null);
+        return (events, after, null);
     }
 }

@@ -64,14 +64,16 @@ public sealed class Projector(DuckDbWarehouse warehouse)
                 .Append($"DELETE FROM {StateTable}")));
     }
 
-    /// <summary>Applies events (in sequence order, after the checkpoint) in one transaction.</summary>
-    public ProjectionStep Apply(IReadOnlyList<IEvent> events)
+    /// <summary>
+    /// Applies events (in sequence order, after the checkpoint) in one transaction, and moves the checkpoint to
+    /// <paramref name="through"/> (at or past the last event: Marten's tombstones carry no facts).
+    /// </summary>
+    public ProjectionStep Apply(IReadOnlyList<IEvent> events, long through)
     {
         var clock = Stopwatch.StartNew();
-        if (events.Count == 0) return new ProjectionStep(0, Checkpoint, false, [], clock.Elapsed);
         long before = Checkpoint;
-        if (events[0].Sequence <= before)
-            throw new InvalidOperationException($"event {events[0].Sequence} is at or before the checkpoint {before}");
+        if (events.Count > 0 && (events[0].Sequence <= before || events[^1].Sequence > through))
+            throw new InvalidOperationException($"events {events[0].Sequence}–{events[^1].Sequence} are not between the checkpoint {before} and {through}");
         IReadOnlyList<TableUpdate> updates = [];
         bool full = false;
         InTransaction(() =>
@@ -79,9 +81,9 @@ public sealed class Projector(DuckDbWarehouse warehouse)
             var changes = AppendEvents(events);
             full = before == 0 || TooManyChanged(changes);
             updates = full ? RecomputeAll(SqlContext.Current(full: true)) : RecomputeChanged(changes);
-            SetState("checkpoint", events[^1].Sequence.ToString());
+            SetState("checkpoint", through.ToString());
         });
-        return new ProjectionStep(events.Count, events[^1].Sequence, full, updates, clock.Elapsed);
+        return new ProjectionStep(events.Count, through, full, updates, clock.Elapsed);
     }
 
     private Changes AppendEvents(IReadOnlyList<IEvent> events)
