@@ -12,6 +12,8 @@ internal static class LogText
         if (text.Length > limits.MaxChars)
             throw new BenchmarkLogException(format, 1, $"text of {text.Length} characters exceeds the cap of {limits.MaxChars}");
         var lines = text.ReplaceLineEndings("\n").Split('\n');
+        // A final newline ends the last line rather than starting another (and empty text has no line at all).
+        if (lines[^1].Length == 0) lines = lines[..^1];
         for (int i = 0; i < lines.Length; i++)
             if (lines[i].Length > limits.MaxLineChars)
                 throw new BenchmarkLogException(format, i + 1, $"line of {lines[i].Length} characters exceeds the cap of {limits.MaxLineChars}");

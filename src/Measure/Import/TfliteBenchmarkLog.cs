@@ -128,7 +128,7 @@ public static partial class TfliteBenchmarkLog
         private Section section = Section.Regular;
         private Table? table;
         private (int Line, int Rows)? profilingOpen; // a profiling section whose "N nodes observed" has not come yet
-        private int regularRunOrderRows;
+        private decimal? peak;
 
         public void Read(int n, string line)
         {
@@ -288,7 +288,7 @@ public static partial class TfliteBenchmarkLog
             if (!values.ContainsKey("inference")) throw Refuse(n, "the summary has no inference average");
             var s = new Summary(n, values["init"], values.GetValueOrDefault("first"), values.GetValueOrDefault("warmup"), values["inference"]);
             Agree(n, "Inference (avg)", s.InferenceAvgUs, timed, timed.Avg);
-            Agree(n, "Warmup (avg)", s.WarmupAvgUs, warmup, warmup.Avg);
+            if (values.ContainsKey("warmup")) Agree(n, "Warmup (avg)", s.WarmupAvgUs, warmup, warmup.Avg);
             if (values.ContainsKey("first") && warmup.Count > 0 && s.FirstUs != warmup.First)
                 throw Refuse(n, $"First inference {s.FirstUs} differs from the warm-up loop's first={warmup.First} on line {warmup.Line}");
             if (s.InitUs is null) throw Refuse(n, "Init is not a number");
@@ -328,8 +328,6 @@ public static partial class TfliteBenchmarkLog
             conditions["memoryOverallMb"] = Invariant(LogText.RequireNumber(m.Groups[4].Value, Format, n, "overall footprint"));
             conditions["memoryFootprint"] = m.Groups[1].Value.StartsWith("Peak", StringComparison.Ordinal) ? "peak rss delta" : "footprint delta";
         }
-
-        private decimal? peak;
 
         private void ReadPeak(int n, Match m)
         {
@@ -490,7 +488,6 @@ public static partial class TfliteBenchmarkLog
             if (name.Length == 0) throw Refuse(n, "an operator row without a name");
             operators.Add(new OperatorTiming(operators.Count, nodeType, name, D(start), D(first), (double)avg!.Value,
                 D(percent), D(cdf), D(mem), times));
-            regularRunOrderRows++;
         }
 
         private static void ValidateRow(int n, string[] columns, string[] cells)
@@ -541,7 +538,7 @@ public static partial class TfliteBenchmarkLog
 
             var (backend, delegation, kernels) = Delegates();
             var graph = GraphPath(end);
-            if (peak is { } p) conditions["peakMemory"] = "periodic monitoring";
+            if (peak is not null) conditions["peakMemory"] = "periodic monitoring";
             return new ImportedRun
             {
                 Tool = "benchmark_model",
@@ -556,7 +553,7 @@ public static partial class TfliteBenchmarkLog
                 WarmupRuns = warmup.Count,
                 TimedRuns = timed.Count,
                 InitMs = summary.InitUs is { } init ? LogText.UsToMs(init) : initialized?.Ms,
-                FirstInferenceMs = Ms(summary.FirstUs ?? warmup.First),
+                FirstInferenceMs = warmup.Count > 0 ? Ms(summary.FirstUs ?? warmup.First) : null,
                 WarmupMeanMs = Ms(warmup.Avg),
                 MeanMs = Ms(timed.Avg),
                 StdMs = Ms(timed.Std),
