@@ -241,8 +241,8 @@ public class TfliteBenchmarkLogTests
         var lines = Logs.Read("tflite-gpu-percentiles.log").Split('\n');
         int summary = Logs.LineOf(string.Join('\n', lines), "Inference timings in us");
         var cut = string.Join('\n', lines.Take(summary - 1)) + "\n";
-        // The cut text ends with the blank line after the timed loop: the end is the line after its last line.
-        Logs.Refused(() => TfliteBenchmarkLog.Parse(cut), cut.TrimEnd('\n').Split('\n').Length + 1, "before the inference timings summary");
+        // The cut text's last line is the blank one after the timed loop: the end is where the summary was.
+        Logs.Refused(() => TfliteBenchmarkLog.Parse(cut), summary, "before the inference timings summary");
     }
 
     [Fact]
