@@ -111,7 +111,9 @@ public static partial class BenchncnnLog
 
     private static decimal Ms(string text, int n, string what)
     {
-        if (text.Length > 0 && char.IsAsciiLetter(text[^1]))
+        int unitStart = text.Length;
+        while (unitStart > 0 && char.IsAsciiLetter(text[unitStart - 1])) unitStart--;
+        if (unitStart < text.Length && LogText.Number(text.AsSpan(0, unitStart)) is not null)
             throw new BenchmarkLogException(Format, n, $"{what} '{text}' carries a unit; benchncnn prints bare milliseconds (units changed)");
         return LogText.RequireNonNegative(text, Format, n, what);
     }

@@ -80,7 +80,8 @@ public static class EnergyIntegrator
             if (hi > lo) energy += (At(t, p, i, lo) + At(t, p, i, hi)) / 2 * (hi - lo);
         }
         for (int i = first; i < t.Count && t[i] <= window.EndS; i++) if (t[i] >= window.StartS) samples++;
-        if (samples < 2) throw Refuse(trace, first, $"the {name} window {Show(window)} holds {samples} sample(s); at least two are needed");
+        // A window inside one sampling interval would be pure interpolation: no measured point of its own.
+        if (samples < 1) throw Refuse(trace, first, $"the {name} window {Show(window)} holds no sample");
         return (energy, samples);
     }
 
