@@ -76,9 +76,9 @@ public sealed partial class DeviceCatalogue
         [property: JsonPropertyName("socs")] List<SocFile> Socs,
         [property: JsonPropertyName("phones")] List<PhoneFile> Phones);
 
-    private sealed record SocFile(string Id, string Name, string Vendor, string Tier, int Year, List<string>? Parts, List<string>? Platforms, List<string>? Aliases);
+    private sealed record SocFile(string Id, string Name, string Vendor, string Tier, int Year, List<string>? Parts = null, List<string>? Platforms = null, List<string>? Aliases = null);
 
-    private sealed record PhoneFile(string Model, string Name, string Manufacturer, string Family, int Year, string Soc, List<string>? Codenames);
+    private sealed record PhoneFile(string Model, string Name, string Manufacturer, string Family, int Year, string Soc, List<string>? Codenames = null);
 
     /// <summary>A catalogue from its JSON text; an entry missing a field, an unknown tier or SoC, or a duplicate is refused.</summary>
     public static DeviceCatalogue Load(string json)
@@ -154,22 +154,27 @@ public sealed partial class DeviceCatalogue
         if (d.CpuinfoHardware is { } cpuinfo) yield return ("cpuinfo Hardware", cpuinfo, false);
     }
 
-    /// <summary>SoCs a property value names: the whole value, then each word of it, as a part, name or platform.</summary>
+    /// <summary>
+    /// SoCs a property value names: the whole value, then each word of it that mixes letters and digits (a part
+    /// number inside a longer text such as cpuinfo's "Qualcomm Technologies, Inc SM8150"). A platform property is
+    /// looked up among platform codenames first (sm6150 is a platform of five chips and the part of one).
+    /// </summary>
     private List<SocEntry> Candidates(string value, bool platform)
     {
         var keys = new List<string> { Key(value) };
-        foreach (var word in WordSplit().Split(value.ToLowerInvariant()).Where(w => w.Length > 0))
+        foreach (var word in WordSplit().Split(value.ToLowerInvariant()))
         {
-            keys.Add(word);
+            if (!word.Any(char.IsAsciiDigit) || !word.Any(char.IsAsciiLetter)) continue;
+            keys.Add(Key(word));
             // MediaTek chips report a bin suffix (MT6765V/WB): the four digits name the chip.
             var mt = MediaTekPart().Match(word);
             if (mt.Success) keys.Add(mt.Groups[1].Value);
         }
+        var (first, second) = platform ? (socByPlatform, socByPart) : (socByPart, socByPlatform);
         foreach (var key in keys.Distinct())
         {
-            var normal = Normalise(key);
-            if (socByPart.TryGetValue(normal, out var parts)) return parts;
-            if (socByPlatform.TryGetValue(normal, out var platforms)) return platforms;
+            if (first.TryGetValue(key, out var found)) return found;
+            if (second.TryGetValue(key, out found)) return found;
         }
         return [];
     }
@@ -193,13 +198,13 @@ public sealed partial class DeviceCatalogue
     [GeneratedRegex(@"^(mt\d{4})[a-z]+$")]
     private static partial Regex MediaTekPart();
 
-    [GeneratedRegex(@"^(?:sm8\d{3}|sdm8\d{2}|msm899\d|snapdragon8\d{2}|snapdragon8(?:plus)?gen\d|exynos2\d{3}|exynos8[89]\d{2}|exynos98\d{2}|exynos99\d|dimensity9\d{3}|dimensity1[0-3]00(?:plus)?|googletensor\w*|tensor\w*|gs\d01|zuma|kirin9\d{2,3}|hi36\d0)$")]
+    [GeneratedRegex(@"^(?:sm8\d{3}|sdm8\d{2}|msm899\d|snapdragon8\d{2}|snapdragon8(?:plus)?gen\d|exynos2\d{3}|exynos8[89]\d{2}|exynos98\d{2}|exynos99\d|dimensity9\d{3}|dimensity1[0-3]00(?:plus)?|googletensor\w*|tensor\w*|gs\d01|zuma|kirin9\d{2,3}\w*|hi36\d0)$")]
     private static partial Regex HighClass();
 
-    [GeneratedRegex(@"^(?:sm[67]\d{3}|sdm[67]\d{2}|snapdragon[67]\d{2}\w*|snapdragon[67](?:plus)?gen\d|exynos1[0-9]{3}|exynos96\d{2}|exynos9[0-8]\d|dimensity[78]\d{2,3}\w*|dimensity1080|helio[gp][6-9]\d\w*|kirin[78]\d{2})$")]
+    [GeneratedRegex(@"^(?:sm[67]\d{3}|sdm[67]\d{2}|snapdragon[67]\d{2}\w*|snapdragon[67](?:plus)?gen\d|exynos1[0-9]{3}|exynos96\d{2}|exynos9[0-8]\d|dimensity[78]\d{2,3}\w*|dimensity1080|helio[gp][6-9]\d\w*|kirin[78]\d{2}\w*)$")]
     private static partial Regex MidClass();
 
-    [GeneratedRegex(@"^(?:sm4\d{3}|sdm4\d{2}|msm89[1-5]\d|snapdragon4\d{2}|snapdragon4gen\d|exynos7\d{3}|exynos8[0-5]\d|dimensity6\d{2,3}\w*|helio[ap][0-3]\d\w*|heliog[0-3]\d\w*|kirin6\d{2})$")]
+    [GeneratedRegex(@"^(?:sm4\d{3}|sdm4\d{2}|msm89[1-5]\d|snapdragon4\d{2}|snapdragon4gen\d|exynos7\d{3}|exynos8[0-5]\d|dimensity6\d{2,3}\w*|helio[ap][0-3]\d\w*|heliog[0-3]\d\w*|kirin6\d{2}\w*)$")]
     private static partial Regex LowClass();
 
     /// <summary>
