@@ -42,7 +42,7 @@ public static class HostDevice
         foreach (var line in meminfo.Split('\n'))
         {
             if (!line.StartsWith("MemTotal:", StringComparison.Ordinal)) continue;
-            var parts = line["MemTotal:".Length..].Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var parts = line["MemTotal:".Length..].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
             if (parts.Length == 2 && parts[1] == "kB" && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var kb))
                 ramMb = kb / 1024;
         }

@@ -96,8 +96,8 @@ internal static class InputSynthesis
         {
             case TensorElementType.Float: Each(value.GetTensorMutableDataAsSpan<float>(), () => (float)(fill ?? random.Next())); break;
             case TensorElementType.Double: Each(value.GetTensorMutableDataAsSpan<double>(), () => fill ?? random.Next()); break;
-            case TensorElementType.Float16: Each(value.GetTensorMutableDataAsSpan<ushort>(), () => BitConverter.HalfToUInt16Bits((Half)(fill ?? random.Next()))); break;
-            case TensorElementType.BFloat16: Each(value.GetTensorMutableDataAsSpan<ushort>(), () => (ushort)(BitConverter.SingleToUInt32Bits((float)(fill ?? random.Next())) >> 16)); break;
+            case TensorElementType.Float16: Each(MemoryMarshal.Cast<byte, ushort>(value.GetTensorMutableRawData()), () => BitConverter.HalfToUInt16Bits((Half)(fill ?? random.Next()))); break;
+            case TensorElementType.BFloat16: Each(MemoryMarshal.Cast<byte, ushort>(value.GetTensorMutableRawData()), () => (ushort)(BitConverter.SingleToUInt32Bits((float)(fill ?? random.Next())) >> 16)); break;
             case TensorElementType.Int8: Each(value.GetTensorMutableDataAsSpan<sbyte>(), () => (sbyte)(fill ?? 1)); break;
             case TensorElementType.UInt8: Each(value.GetTensorMutableDataAsSpan<byte>(), () => (byte)(fill ?? 1)); break;
             case TensorElementType.Int16: Each(value.GetTensorMutableDataAsSpan<short>(), () => (short)(fill ?? 1)); break;

@@ -28,7 +28,7 @@ internal static class PeakMemory
             foreach (var line in File.ReadLines("/proc/self/status"))
             {
                 if (!line.StartsWith("VmHWM:", StringComparison.Ordinal)) continue;
-                var parts = line["VmHWM:".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                var parts = line["VmHWM:".Length..].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries); // tab, then spaces
                 if (parts.Length == 2 && parts[1] == "kB" && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var kb))
                     return kb / 1024.0;
             }
