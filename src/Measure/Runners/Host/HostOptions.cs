@@ -39,6 +39,8 @@ public static class HostOptions
         var options = new SessionOptions();
         try
         {
+            // ORT's own log would print each failure on stderr before raising it; the failure carries the message.
+            options.LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
             options.IntraOpNumThreads = config.Threads;
             options.ExecutionMode = Get(config, "executionMode", "sequential") switch
             {

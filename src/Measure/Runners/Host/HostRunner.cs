@@ -84,13 +84,8 @@ public sealed class HostRunner(TimeProvider time)
             cancellation.ThrowIfCancellationRequested();
             warmup[i] = Time(session);
         }
-        var timed = new double[config.TimedRuns];
         var timedStart = time.GetUtcNow();
-        for (int i = 0; i < timed.Length; i++)
-        {
-            cancellation.ThrowIfCancellationRequested();
-            timed[i] = Time(session);
-        }
+        var timed = TimedLoop(session, config.TimedRuns, cancellation);
         var timedEnd = time.GetUtcNow();
         double? peak = peakReset ? PeakMemory.PeakMb() : null;
         var stats = TimingStats.Of(timed);
@@ -114,6 +109,18 @@ public sealed class HostRunner(TimeProvider time)
             EnergyMjPerInference: null, AvgPowerMw: null, PowerSamples: null, PowerSampleHz: null, TempBeforeC: null,
             TempAfterC: null, timedStart, timedEnd, Tool, ToolVersion, "measured", SourceFile: null, SourceSha256: null,
             conditions, time.GetUtcNow());
+    }
+
+    /// <summary>The timed loop: each inference timed alone (bench/Measure.Bench holds it beside a bare Run loop).</summary>
+    internal static double[] TimedLoop(OrtSession session, int runs, CancellationToken cancellation)
+    {
+        var timed = new double[runs];
+        for (int i = 0; i < timed.Length; i++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            timed[i] = Time(session);
+        }
+        return timed;
     }
 
     /// <summary>One inference timed alone, in milliseconds (Stopwatch: the monotonic high-resolution clock).</summary>

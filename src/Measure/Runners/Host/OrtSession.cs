@@ -11,10 +11,10 @@ namespace GaugeNN.Measure.Runners.Host;
 public sealed class OrtSession : IDisposable
 {
     private readonly SessionOptions options;
-    private readonly RunOptions runOptions = new();
     private readonly List<OrtValue> inputs = [];
 
     internal InferenceSession Session { get; }
+    internal RunOptions RunOptions { get; } = new();
     internal IReadOnlyList<string> InputNames { get; }
     internal IReadOnlyList<OrtValue> Inputs => inputs;
     internal IReadOnlyList<string> OutputNames { get; }
@@ -59,7 +59,7 @@ public sealed class OrtSession : IDisposable
     /// <summary>One inference on the synthesised inputs; the outputs are released at once.</summary>
     public void Run()
     {
-        using var outputs = Session.Run(runOptions, InputNames, inputs, OutputNames);
+        using var outputs = Session.Run(RunOptions, InputNames, inputs, OutputNames);
     }
 
     public void Dispose()
@@ -67,7 +67,7 @@ public sealed class OrtSession : IDisposable
         foreach (var value in inputs) value.Dispose();
         inputs.Clear();
         Session?.Dispose();
-        runOptions.Dispose();
+        RunOptions.Dispose();
         options.Dispose();
     }
 }
