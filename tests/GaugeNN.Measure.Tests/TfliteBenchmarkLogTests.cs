@@ -119,6 +119,24 @@ public class TfliteBenchmarkLogTests
         Assert.Equal("hand_recrop.tflite", run.GraphName);
     }
 
+    [Theory]
+    [InlineData("I tflite  : ")]
+    [InlineData("I/tflite  ( 8121): ")]
+    [InlineData("INFO: ")]
+    [InlineData("")]
+    public void every_logcat_and_logger_prefix_reads_the_same_run(string prefix)
+    {
+        var threadtime = Logs.Read("tflite-logcat-nnapi.log");
+        var lines = threadtime.Split('\n').Select(l => System.Text.RegularExpressions.Regex.Replace(l, @"^\d\d-\d\d [\d:.]+\s+\d+\s+\d+ I tflite  : ", prefix));
+        var run = TfliteBenchmarkLog.Parse(string.Join('\n', lines));
+        var original = TfliteBenchmarkLog.Parse(threadtime);
+        Assert.Equal((original.InitMs, original.WarmupMeanMs, original.TimedRuns, original.GraphName, original.Backend),
+            (run.InitMs, run.WarmupMeanMs, run.TimedRuns, run.GraphName, run.Backend));
+        Assert.Equal(original.Conditions, run.Conditions);
+        Assert.Equal(1.562m, run.MeanMs);
+        Assert.Equal("none", run.Delegation);
+    }
+
     [Fact]
     public void averages_in_scientific_notation_keep_their_printed_digits()
     {
