@@ -37,6 +37,7 @@ if (models.Count == 0)
     return 2;
 }
 
+Console.WriteLine($"load average at start: {LoadAverage()}");
 Console.WriteLine($"ONNX Runtime {HostRunner.OrtVersion}; {Environment.ProcessorCount} cores; 1 intra-op thread; " +
     $"overhead: {rounds} alternating rounds of {runs} runs; stability: {repetitions} repetitions of the full protocol ({warmup} warm-up, {timed} timed)");
 Console.WriteLine();
@@ -61,6 +62,7 @@ foreach (var (path, options) in models)
         $"{string.Join(" ", medians.Select(m => m.ToString("0.0000", CultureInfo.InvariantCulture))),-40} {cv,6:0.00%}");
 }
 Console.WriteLine();
+Console.WriteLine($"load average at end: {LoadAverage()}");
 Console.WriteLine("overhead = median over rounds of (runner loop / bare loop) - 1; CV = sample std / mean of the repetitions' p50");
 Console.WriteLine("targets: overhead <= 2 %; CV of the median <= 3 %: " + (met ? "all met" : "MISSED"));
 return 0;
@@ -104,6 +106,9 @@ static double BareLoop(OrtSession session, int runs)
     }
     return Stopwatch.GetElapsedTime(start).TotalMilliseconds / runs;
 }
+
+// The machine's 1-, 5- and 15-minute load averages: the bench shares its cores with whatever else runs.
+static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
 static double Median(List<double> values)
 {

@@ -13,6 +13,8 @@ public sealed record ImportedRun
     public required string Tool { get; init; }
     public string? ToolVersion { get; init; }
     public required string Runtime { get; init; }
+    /// <summary>The runtime's own version when the output prints it (the tools above print their own at most).</summary>
+    public string? RuntimeVersion { get; init; }
     public required string Backend { get; init; }
     public required int Line { get; init; }
     public string? GraphName { get; init; }
@@ -45,7 +47,7 @@ public sealed record ImportedRun
     public IReadOnlyList<OperatorTiming> Operators { get; init; } = [];
 
     public MeasurementRecorded ToMeasurement(ImportIds ids) => new(
-        ids.RunId, ids.PlanId, ids.ModelSha256, ids.DeviceId, Runtime, ToolVersion, Backend, Delegation,
+        ids.RunId, ids.PlanId, ids.ModelSha256, ids.DeviceId, Runtime, RuntimeVersion, Backend, Delegation,
         DelegateKernels, Threads, WarmupRuns, TimedRuns, D(InitMs), D(FirstInferenceMs), D(WarmupMeanMs), D(MeanMs),
         D(StdMs), D(MinMs), D(MaxMs), D(P5Ms), D(P50Ms), D(P90Ms), D(P95Ms), D(P99Ms), D(PeakMemoryMb),
         EnergyMjPerInference: null, AvgPowerMw: null, PowerSamples: null, PowerSampleHz: null,
