@@ -24,6 +24,8 @@ public static class GaugeApi
         services.AddScoped<WarehouseReader>();
         services.AddScoped<ChurnReader>();
         services.AddScoped<AdoptionReader>();
+        services.AddScoped<MeasurementReader>();
+        services.AddScoped<Loading.RequestLoaders>();
         services.AddGraphQL(b => b
             .AddSchema<GaugeSchema>()
             .AddGraphTypes(typeof(GaugeSchema).Assembly)

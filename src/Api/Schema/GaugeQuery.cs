@@ -1,3 +1,4 @@
+using GaugeNN.Api.Schema.Measurements;
 using GaugeNN.Warehouse.Read;
 using GraphQL;
 using GraphQL.Types;
@@ -10,6 +11,7 @@ public sealed class GaugeQuery : ObjectGraphType
     public GaugeQuery()
     {
         Name = "Query";
+        MeasurementFields();
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<SnapshotType>>>>("snapshots")
             .Description("Every snapshot with its counts, in capture order.")
             .Arguments(Views.AsOfArgument())
@@ -72,6 +74,32 @@ public sealed class GaugeQuery : ObjectGraphType
                 var summary = churn.At(pair, apps).Summary(from, to) ?? throw new ExecutionError($"no apps in {from} or {to}");
                 return new ChurnPair(from, to, summary, pair, apps);
             });
+    }
+
+    private void MeasurementFields()
+    {
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<DeviceType>>>>("devices")
+            .Description("Every device measurements were taken on, the host included, by tier and year.")
+            .Resolve(c => MeasurementLoaders.Reader(c).DevicesById());
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<MeasurementType>>>>("measurements")
+            .Description($"Measurements in run id order, filtered; at most {Paging.MaxPage} per page, continued with after: the last run id.")
+            .Argument<MeasurementFilterType>("filter")
+            .Argument<IntGraphType>("first", a => a.DefaultValue = 100)
+            .Argument<StringGraphType>("after")
+            .Resolve(c => MeasurementLoaders.Reader(c).Find(c.GetArgument<MeasurementFilter?>("filter") ?? new MeasurementFilter(),
+                Paging.First(c), c.GetArgument<string?>("after")));
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<ComparisonType>>>>("compare")
+            .Description("A model's measurements grouped by tier, generation, backend, threads, runtime or device (cross-tier, cross-generation).")
+            .Argument<NonNullGraphType<StringGraphType>>("model")
+            .Argument<NonNullGraphType<CompareByType>>("by")
+            .Argument<MeasurementFilterType>("filter")
+            .Resolve(c => MeasurementLoaders.Reader(c).Compare(c.GetArgument<string>("model").ToLowerInvariant(), c.GetArgument<CompareBy>("by"),
+                c.GetArgument<MeasurementFilter?>("filter") ?? new MeasurementFilter()));
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<VariantSavingType>>>>("variantSavings")
+            .Description("How much a variant of a model (e.g. its quantised twin) saves on each device where both were measured.")
+            .Argument<NonNullGraphType<StringGraphType>>("model")
+            .Argument<NonNullGraphType<StringGraphType>>("variant")
+            .Resolve(c => MeasurementLoaders.Reader(c).Savings(c.GetArgument<string>("model").ToLowerInvariant(), c.GetArgument<string>("variant").ToLowerInvariant()));
     }
 
     /// <summary>Readers are per request: each request opens the warehouse, so a projection can run between requests.</summary>

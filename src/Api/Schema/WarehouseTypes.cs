@@ -1,3 +1,4 @@
+using GraphQL;
 using GaugeNN.Events;
 using GaugeNN.Warehouse.Read;
 using GraphQL.Types;
@@ -169,6 +170,13 @@ public sealed class ModelType : ObjectGraphType<ModelSummary>
         Field(x => x.Flops, nullable: true).Description("2 × MACs.");
         Field(x => x.Quantized, nullable: true);
         Field(x => x.Layers, nullable: true);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<Measurements.MeasurementType>>>>("measurements")
+            .Description("Every measurement of this model, on every device.")
+            .Resolve(c => Measurements.MeasurementLoaders.ByModel(c, c.Source.Sha256));
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<Measurements.ComparisonType>>>>("compare")
+            .Description("This model's measurements grouped by tier, generation, backend, threads, runtime or device.")
+            .Argument<NonNullGraphType<Measurements.CompareByType>>("by")
+            .Resolve(c => Measurements.MeasurementLoaders.Reader(c).Compare(c.Source.Sha256, c.GetArgument<CompareBy>("by"), new MeasurementFilter()));
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<NameCountType>>>>("ops").Resolve(c => c.Source.Ops);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<DtypeCountType>>>>("weightDtypes").Resolve(c => c.Source.WeightDtypes);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<TensorSpecType>>>>("inputs").Resolve(c => c.Source.Inputs);

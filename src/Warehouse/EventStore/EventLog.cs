@@ -167,6 +167,34 @@ public sealed class EventLog(IDocumentStore store)
         }
     }
 
+    /// <summary>
+    /// Appends to a stream only if nothing was appended to it since its events were read (<paramref name="version"/>:
+    /// the number of events read; 0 for a stream that did not exist). False, appending nothing, when another writer
+    /// appended first.
+    /// </summary>
+    public async Task<bool> AppendIfUnchangedAsync(string streamKey, long version, IGaugeEvent e, CancellationToken ct)
+    {
+        try
+        {
+            await using var session = store.LightweightSession();
+            if (version == 0) session.Events.StartStream(streamKey, e);
+            else session.Events.Append(streamKey, version + 1, e);
+            await session.SaveChangesAsync(ct);
+            return true;
+        }
+        catch (Exception x) when (WriteConflicts.IsConflict(x))
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Every identified model with its format and the analyser version of its latest dissection.</summary>
+    public async Task<IReadOnlyList<ModelLedgerEntry>> ModelsAsync(CancellationToken ct)
+    {
+        await using var session = store.QuerySession();
+        return await session.Query<ModelLedgerEntry>().OrderBy(m => m.Id).ToListAsync(ct);
+    }
+
     /// <summary>Appends to a stream (which may or may not exist), with no idempotency check: failures and retries.</summary>
     public async Task AppendAsync(string streamKey, IGaugeEvent e, CancellationToken ct)
     {

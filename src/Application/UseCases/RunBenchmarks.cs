@@ -1,0 +1,136 @@
+using GaugeNN.Application.Measuring;
+using GaugeNN.Events;
+using GaugeNN.Warehouse.EventStore;
+
+namespace GaugeNN.Application.UseCases;
+
+/// <summary>What to benchmark: models (empty: every stored model some device can run) × devices × configs.</summary>
+public sealed record BenchRequest(IReadOnlyList<string> Models, IReadOnlyList<string> Devices, IReadOnlyList<BenchmarkConfig> Configs);
+
+/// <summary>How one run of a plan ended in this invocation.</summary>
+public enum RunStatus
+{
+    Measured,
+    Failed,
+
+    /// <summary>Measured by an earlier invocation (resume) or by another process meanwhile.</summary>
+    AlreadyMeasured,
+
+    /// <summary>Failed <see cref="RunBenchmarks.MaxAttempts"/> times: not tried again.</summary>
+    GaveUp,
+
+    /// <summary>No attached device can run it (the device is absent, or does not run that format or runtime).</summary>
+    NotRunnable,
+}
+
+public sealed record RunResult(string RunId, string ModelSha256, string DeviceId, int ConfigIndex, RunStatus Status,
+    MeasurementRecorded? Measurement, string? Reason);
+
+public sealed record BenchReport(string PlanId, IReadOnlyList<RunResult> Runs)
+{
+    public int Missing => Runs.Count(r => r.Status is RunStatus.Failed or RunStatus.NotRunnable);
+}
+
+/// <summary>
+/// Benchmarks models on devices through a plan kept in the event log (<see cref="BenchmarkPlanned"/>): every model ×
+/// device × config is a run with a derived id, so <c>bench --resume PLAN</c> runs only what has no measurement yet,
+/// whatever stopped the last invocation (the host killed, a device unplugged). A failed run is retried up to
+/// <see cref="MaxAttempts"/> times over invocations; a run measured concurrently by another process is left to it.
+/// </summary>
+public sealed class RunBenchmarks(Gauge gauge)
+{
+    public const int MaxAttempts = 3;
+
+    /// <summary>A model a plan names that the warehouse does not hold.</summary>
+    public sealed class UnknownModelException(string message) : Exception(message);
+
+    public async Task<BenchReport> PlanAndRunAsync(BenchRequest request, IReadOnlyList<IBenchmarkTarget> targets,
+        IProgress<Progress>? progress, CancellationToken ct)
+    {
+        var log = new EventLog(gauge.Store);
+        var ledger = (await log.ModelsAsync(ct)).ToDictionary(m => m.Id);
+        var models = request.Models.Count > 0
+            ? request.Models.Select(m => m.ToLowerInvariant()).Select(m => ledger.ContainsKey(m) ? m
+                : throw new UnknownModelException($"model {m} is not in the warehouse (see `models` over GraphQL)")).ToList()
+            : ledger.Values.Where(m => targets.Any(t => request.Devices.Contains(t.DeviceId) && request.Configs.Any(c => t.Runs(m.Format, c))))
+                .Select(m => m.Id).ToList();
+        string planId = $"{gauge.Time.GetUtcNow():yyyyMMdd-HHmmss}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3))}";
+        var plan = new BenchmarkPlanned(planId, models, request.Devices, request.Configs, gauge.Time.GetUtcNow());
+        await log.StartStreamOnceAsync(StreamKeys.Plan(planId), [plan], ct);
+        return await RunAsync(plan, ledger, targets, progress, ct);
+    }
+
+    public async Task<BenchReport> ResumeAsync(string planId, IReadOnlyList<IBenchmarkTarget> targets, IProgress<Progress>? progress, CancellationToken ct)
+    {
+        var log = new EventLog(gauge.Store);
+        var plan = (await log.StreamAsync(StreamKeys.Plan(planId), ct)).OfType<BenchmarkPlanned>().FirstOrDefault()
+                   ?? throw new UnknownModelException($"no plan '{planId}' in the event log");
+        var ledger = (await log.ModelsAsync(ct)).ToDictionary(m => m.Id);
+        return await RunAsync(plan, ledger, targets, progress, ct);
+    }
+
+    private async Task<BenchReport> RunAsync(BenchmarkPlanned plan, IReadOnlyDictionary<string, ModelLedgerEntry> ledger,
+        IReadOnlyList<IBenchmarkTarget> targets, IProgress<Progress>? progress, CancellationToken ct)
+    {
+        var log = new EventLog(gauge.Store);
+        var results = new List<RunResult>();
+        int total = plan.Models.Count * plan.Devices.Count * plan.Configs.Count, done = 0;
+        foreach (var device in plan.Devices)
+        foreach (var model in plan.Models)
+        for (int c = 0; c < plan.Configs.Count; c++)
+        {
+            ct.ThrowIfCancellationRequested();
+            var config = plan.Configs[c];
+            string runId = StreamKeys.PlanRunId(plan.PlanId, model, device, c);
+            string format = ledger.TryGetValue(model, out var entry) ? entry.Format : "unknown";
+            var target = targets.FirstOrDefault(t => t.DeviceId == device);
+            results.Add(target is null || !target.Runs(format, config)
+                ? new RunResult(runId, model, device, c, RunStatus.NotRunnable, null,
+                    target is null ? $"device {device} is not attached" : $"{device} does not run {format} models with {config.Runtime}")
+                : await RunOnceAsync(log, target, new BenchmarkRun(runId, plan.PlanId, model, format, config, 0), c, ct));
+            progress?.Report(new Progress("bench", ++done, total, "runs"));
+        }
+        return new BenchReport(plan.PlanId, results);
+    }
+
+    private async Task<RunResult> RunOnceAsync(EventLog log, IBenchmarkTarget target, BenchmarkRun run, int configIndex, CancellationToken ct)
+    {
+        string stream = StreamKeys.Run(run.RunId);
+        var history = await log.StreamAsync(stream, ct);
+        if (history.OfType<MeasurementRecorded>().FirstOrDefault() is { } earlier)
+            return new RunResult(run.RunId, run.ModelSha256, target.DeviceId, configIndex, RunStatus.AlreadyMeasured, earlier, null);
+        int attempts = history.OfType<BenchmarkFailed>().Count();
+        if (attempts >= MaxAttempts)
+            return new RunResult(run.RunId, run.ModelSha256, target.DeviceId, configIndex, RunStatus.GaveUp, null,
+                history.OfType<BenchmarkFailed>().Last().Reason);
+        run = run with { Attempt = attempts + 1 };
+        IGaugeEvent outcome;
+        if (!gauge.Blobs.Contains(run.ModelSha256))
+            outcome = Failure(run, target, $"model bytes are not in the blob store {gauge.Blobs.Root}");
+        else
+        {
+            try
+            {
+                outcome = await target.RunAsync(run, gauge.Blobs.Get(run.ModelSha256), ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                outcome = Failure(run, target, $"{target.DeviceId}: {e.Message}");
+            }
+        }
+        if (outcome is MeasurementRecorded measured)
+        {
+            // Appended only if the run's stream is as read: a concurrent resume that measured it first wins.
+            return await log.AppendIfUnchangedAsync(stream, history.Count, measured, ct)
+                ? new RunResult(run.RunId, run.ModelSha256, target.DeviceId, configIndex, RunStatus.Measured, measured, null)
+                : new RunResult(run.RunId, run.ModelSha256, target.DeviceId, configIndex, RunStatus.AlreadyMeasured, null, "measured by another process meanwhile");
+        }
+        var failed = (BenchmarkFailed)outcome;
+        await log.AppendIfUnchangedAsync(stream, history.Count, failed, ct);
+        return new RunResult(run.RunId, run.ModelSha256, target.DeviceId, configIndex, RunStatus.Failed, null, failed.Reason);
+    }
+
+    private BenchmarkFailed Failure(BenchmarkRun run, IBenchmarkTarget target, string reason) =>
+        new(run.RunId, run.PlanId, run.ModelSha256, target.DeviceId, run.Config.Runtime, run.Config.Backend, run.Config.Threads,
+            reason, run.Attempt, gauge.Time.GetUtcNow());
+}
