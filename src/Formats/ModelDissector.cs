@@ -19,7 +19,7 @@ namespace GaugeNN.Formats;
 public static class ModelDissector
 {
     /// <summary>Raised whenever a change alters what a dissection reports, so stored models get re-dissected.</summary>
-    public const int AnalyserVersion = 1;
+    public const int AnalyserVersion = 2;
 
     /// <summary>Above this many bits per byte, a model that does not parse is reported as looking encrypted.</summary>
     public const double EncryptedEntropyBits = 7.5;
@@ -34,7 +34,7 @@ public static class ModelDissector
             var facts = Read(bytes, format);
             var (task, rule) = TaskRules.Infer(facts);
             return new ModelDissected(sha256, AnalyserVersion, facts.Format, facts.Params, facts.Macs,
-                facts.MacsUnknownNodes, facts.Quantized, facts.Layers, facts.Ops.ToList(), facts.WeightDtypes.ToList(),
+                facts.MacsUnknownNodes, facts.MacsUnknown, facts.Quantized, facts.Layers, facts.Ops.ToList(), facts.WeightDtypes.ToList(),
                 facts.Inputs, facts.Outputs, facts.Metadata, facts.Structure.Finish(), task, rule, at);
         }
         catch (Exception e)

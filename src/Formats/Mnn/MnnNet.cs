@@ -58,10 +58,10 @@ internal static class MnnNet
                 var declared = input.Vector(0, 4, "Input.dims");
                 for (int d = 0; d < declared.Count; d++) dims.Add(declared.Int32(d) is > 0 and var v ? v : null);
             }
-            facts.Inputs.Add(new TensorSpec((uint)tensor < (uint)names.Length ? names[tensor] : $"tensor{tensor}", dims, "FLOAT32"));
+            facts.Inputs.Add(TensorSpec.Of((uint)tensor < (uint)names.Length ? names[tensor] : $"tensor{tensor}", dims, "FLOAT32"));
         }
         var outputNames = net.Vector(Net.OutputName, 4, "Net.outputName");
-        for (int i = 0; i < outputNames.Count; i++) facts.Outputs.Add(new TensorSpec(outputNames.String(i), [], "FLOAT32"));
+        for (int i = 0; i < outputNames.Count; i++) facts.Outputs.Add(TensorSpec.Of(outputNames.String(i), [], "FLOAT32"));
         facts.Metadata["bytes"] = bytes.Length.ToString(CultureInfo.InvariantCulture);
         facts.Metadata["tensors"] = names.Length.ToString(CultureInfo.InvariantCulture);
         return facts;

@@ -106,7 +106,7 @@ internal static class TfGraphDissector
         }
         if (op == "Placeholder")
         {
-            facts.Inputs.Add(new TensorSpec(name, shape ?? [], TypeName(dtype)));
+            facts.Inputs.Add(TensorSpec.Of(name, shape ?? [], TypeName(dtype)));
             facts.Names.Add(name);
         }
         return op;
@@ -125,7 +125,7 @@ internal static class TfGraphDissector
                 hash.Add(key);
                 while (value.TryReadTag(out int valueField, out var valueWire))
                 {
-                    if (valueField == AttrValue.Type && valueWire == WireType.Varint) dtype = (long)value.ReadVarint("attr.type");
+                    if (valueField == AttrValue.Type && valueWire == WireType.Varint) dtype = value.ReadInt64("attr.type");
                     else if (valueField == AttrValue.Shape && valueWire == WireType.LengthDelimited)
                     {
                         var shapeReader = value.ReadMessage("attr.shape");
@@ -136,7 +136,7 @@ internal static class TfGraphDissector
                         var tensor = value.ReadMessage("attr.tensor");
                         while (tensor.TryReadTag(out int tensorField, out var tensorWire))
                         {
-                            if (tensorField == TensorProto.Dtype && tensorWire == WireType.Varint) constantType = (long)tensor.ReadVarint("tensor.dtype");
+                            if (tensorField == TensorProto.Dtype && tensorWire == WireType.Varint) constantType = tensor.ReadInt64("tensor.dtype");
                             else if (tensorField == TensorProto.Shape && tensorWire == WireType.LengthDelimited)
                             {
                                 var shapeReader = tensor.ReadMessage("tensor.tensor_shape");
@@ -149,7 +149,7 @@ internal static class TfGraphDissector
                         foreach (var d in constantShape) hash.Add(d ?? -1);
                     }
                     else if (valueWire == WireType.LengthDelimited) hash.Add(value.ReadBytes("attr.value"));
-                    else if (valueWire == WireType.Varint) hash.Add((long)value.ReadVarint("attr.value"));
+                    else if (valueWire == WireType.Varint) hash.Add(value.ReadInt64("attr.value"));
                     else value.Skip(valueWire, "AttrValue field");
                 }
             }

@@ -84,7 +84,7 @@ internal static class TfliteDissector
             facts.Layers += operators.Count;
             for (int o = 0; o < operators.Count; o++)
             {
-                uint code = ReadOperator(buffer, operators.Table(o), opNames, tensors, facts);
+                uint code = ReadOperator(buffer, operators.Table(o), opNames, tensors, tensorVector, facts);
                 if (isCustom[code]) customOps.Add(opNames[code]);
             }
             subgraphSummary.Add($"{operators.Count}/{tensors.Length}");
@@ -138,7 +138,8 @@ internal static class TfliteDissector
     }
 
     /// <summary>Counts one operator and its MACs; returns its operator-code index.</summary>
-    private static uint ReadOperator(FlatBuffer buffer, FlatTable op, string[] opNames, Tensor[] tensors, ModelFacts facts)
+    private static uint ReadOperator(FlatBuffer buffer, FlatTable op, string[] opNames, Tensor[] tensors, FlatVector tensorNames,
+        ModelFacts facts)
     {
         uint index = op.UInt32(S.Operator.OpcodeIndex, "Operator.opcode_index");
         if (index >= opNames.Length)
@@ -161,16 +162,28 @@ internal static class TfliteDissector
         bool adjX = name == "BATCH_MATMUL" && op.Byte(S.Operator.BuiltinOptionsType, "builtin_options_type") != 0
                     && op.Table(S.Operator.BuiltinOptions, "BatchMatMulOptions") is { } options
                     && options.Bool(0, "BatchMatMulOptions.adj_x");
-        long? macs = Macs(name, inputs, outputs, tensors, adjX, out bool counted);
+        long? macs = Macs(name, inputs, outputs, tensors, adjX, out bool counted, out string missing);
         if (counted && macs is { } value) facts.Macs += value;
-        else if (counted) facts.MacsUnknownNodes++;
+        else if (counted) facts.UnknownMacs(OperatorLabel(outputs, tensorNames), name, missing);
         return index;
     }
 
+    /// <summary>An operator has no name in TFLite: it is known by its first output tensor's.</summary>
+    private static string OperatorLabel(int[] outputs, FlatVector tensors) =>
+        outputs.Length > 0 && outputs[0] >= 0 ? tensors.Table(outputs[0]).String(S.Tensor.Name, "Tensor.name") ?? "" : "";
+
     /// <summary>MACs per DEFINITIONS.md; <paramref name="counted"/> is false for ops that always count 0.</summary>
-    private static long? Macs(string op, int[] inputs, int[] outputs, Tensor[] tensors, bool adjX, out bool counted)
+    private static long? Macs(string op, int[] inputs, int[] outputs, Tensor[] tensors, bool adjX, out bool counted,
+        out string missing)
     {
         counted = op is "CONV_2D" or "DEPTHWISE_CONV_2D" or "FULLY_CONNECTED" or "TRANSPOSE_CONV" or "BATCH_MATMUL";
+        missing = op switch
+        {
+            "CONV_2D" or "DEPTHWISE_CONV_2D" => "the output (rank 3 or 4) or 4-D filter shape is absent",
+            "FULLY_CONNECTED" => "the output or filter shape is absent",
+            "TRANSPOSE_CONV" => "the 4-D weights or input shape is absent",
+            _ => "an operand or output shape of rank 2 or more is absent",
+        };
         if (!counted) return 0;
         int[]? Shape(int[] list, int i) => i < list.Length && list[i] >= 0 ? tensors[list[i]].Shape : null;
         var output = Shape(outputs, 0);
@@ -254,7 +267,7 @@ internal static class TfliteDissector
             var tensor = tensors.Table(index);
             var shape = ReadInts(tensor.Vector(S.Tensor.Shape, 4, "Tensor.shape")) ?? [];
             if (shape.Length > MaxRank) throw new MalformedModelException("tflite", tensor.Position, "Tensor.shape", "rank is too large");
-            specs.Add(new TensorSpec(tensor.String(S.Tensor.Name, "Tensor.name") ?? "",
+            specs.Add(TensorSpec.Of(tensor.String(S.Tensor.Name, "Tensor.name") ?? "",
                 shape.Select(d => d < 0 ? (long?)null : d).ToList(),
                 S.TensorTypeName(tensor.SByte(S.Tensor.Type, "Tensor.type"))));
         }
