@@ -16,11 +16,25 @@ internal static class Fixtures
 
     public static JsonElement Expected(string key) => ExpectedModels.Value.GetProperty(key);
 
+    /// <summary>The models tools/onnx-idioms.py builds, and their truth from onnx.shape_inference.</summary>
+    public static string IdiomsFolder => Path.Combine(Root, "tests", "fixtures", "onnx-idioms");
+
+    private static readonly Lazy<JsonElement> IdiomTruth = new(() =>
+        JsonDocument.Parse(File.ReadAllBytes(Path.Combine(IdiomsFolder, "truth.json"))).RootElement.GetProperty("models").Clone());
+
+    public static JsonElement Idiom(string file) => IdiomTruth.Value.GetProperty(file);
+
+    public static IEnumerable<string> IdiomFiles() => IdiomTruth.Value.EnumerateObject().Select(p => p.Name);
+
     public static IEnumerable<string> ExpectedKeys() => ExpectedModels.Value.EnumerateObject().Select(p => p.Name);
 
-    /// <summary>A model under tests/fixtures/models, or under this project's fixtures/ when the key starts "local/".</summary>
-    public static byte[] Read(string key) => File.ReadAllBytes(key.StartsWith("local/", StringComparison.Ordinal)
-        ? Path.Combine(Root, "tests", "GaugeNN.Formats.Tests", "fixtures", key["local/".Length..])
+    /// <summary>
+    /// A model under tests/fixtures/models, under this project's fixtures/ when the key starts "local/", or under
+    /// tests/fixtures/onnx-idioms when it starts "idioms/".
+    /// </summary>
+    public static byte[] Read(string key) => File.ReadAllBytes(
+        key.StartsWith("local/", StringComparison.Ordinal) ? Path.Combine(Root, "tests", "GaugeNN.Formats.Tests", "fixtures", key["local/".Length..])
+        : key.StartsWith("idioms/", StringComparison.Ordinal) ? Path.Combine(IdiomsFolder, key["idioms/".Length..])
         : Path.Combine(ModelsFolder, key));
 
     public static IEnumerable<string> KeysOf(string framework) =>

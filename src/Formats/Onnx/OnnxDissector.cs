@@ -18,7 +18,22 @@ internal static class OnnxDissector
         public long Params, Macs, MacsUnknown, Subgraphs, Int8Initializers, ExternalInitializers;
     }
 
-    public static ModelFacts Dissect(ReadOnlySpan<byte> bytes)
+    public static ModelFacts Dissect(ReadOnlySpan<byte> bytes) => Dissect(bytes, null);
+
+    /// <summary>The shape inferred for every tensor a node produces, keyed <c>graph name/tensor</c> (null: none).</summary>
+    internal static Dictionary<string, Dim[]?> TensorShapes(ReadOnlySpan<byte> bytes)
+    {
+        var shapes = new Dictionary<string, Dim[]?>(StringComparer.Ordinal);
+        Dissect(bytes, (graph, scope) =>
+        {
+            foreach (var node in graph.Nodes)
+            foreach (string output in node.Outputs.Where(o => o.Length > 0))
+                shapes[$"{graph.Name}/{output}"] = scope.Shape(output);
+        });
+        return shapes;
+    }
+
+    private static ModelFacts Dissect(ReadOnlySpan<byte> bytes, Action<OnnxGraph, OnnxShapes>? inspect)
     {
         var model = OnnxModelReader.Read(bytes);
         var facts = new ModelFacts("onnx");
@@ -27,7 +42,7 @@ internal static class OnnxDissector
         var shapes = new OnnxShapes(model.DefaultOpset);
         int mainNodes = model.Graph.Nodes.Count;
         shapes.Declare(model.Graph);
-        Visit(model.Graph, shapes, facts, all, main, depth: 0);
+        Visit(model.Graph, shapes, facts, all, main, depth: 0, inspect);
 
         var initializers = model.Graph.Initializers.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var input in model.Graph.Inputs.Where(i => !initializers.Contains(i.Name)))
@@ -58,7 +73,8 @@ internal static class OnnxDissector
     }
 
     /// <summary>Counts a graph whose scope (<paramref name="shapes"/>) already holds its inputs' shapes.</summary>
-    private static void Visit(OnnxGraph graph, OnnxShapes shapes, ModelFacts facts, Totals all, Totals? main, int depth)
+    private static void Visit(OnnxGraph graph, OnnxShapes shapes, ModelFacts facts, Totals all, Totals? main, int depth,
+        Action<OnnxGraph, OnnxShapes>? inspect)
     {
         foreach (var tensor in graph.Initializers)
         {
@@ -83,7 +99,7 @@ internal static class OnnxDissector
             {
                 all.Subgraphs++;
                 var scope = node.IsDefaultDomain && node.OpType is "Loop" or "Scan" ? shapes.BodyScope(node, subgraph) : Branch(shapes, subgraph);
-                Visit(subgraph, scope, facts, all, null, depth + 1);
+                Visit(subgraph, scope, facts, all, null, depth + 1, inspect);
                 bodies.Add((subgraph, scope));
             }
             if (node.IsDefaultDomain && node.OpType is "If" or "Loop" or "Scan") shapes.InferControlFlow(node, bodies);
@@ -97,6 +113,7 @@ internal static class OnnxDissector
                 else totals.MacsUnknown++;
             }
         }
+        inspect?.Invoke(graph, shapes);
     }
 
     /// <summary>An If branch (or a subgraph of an op with no scoping rule here): the outer names plus its own.</summary>

@@ -130,13 +130,16 @@ internal sealed class OnnxShapes
         _why[name] = reason;
     }
 
-    /// <summary>onnx's mergeInShapeInfo: an inferred value wins, else a declared value, else a symbol.</summary>
+    /// <summary>
+    /// onnx's mergeInShapeInfo: an inferred value wins, then a declared value, then the declared symbol, then the
+    /// inferred symbol.
+    /// </summary>
     private static Dim[] Merge(Dim[] inferred, Dim[] declared)
     {
         if (inferred.Length != declared.Length) return inferred;
         var merged = new Dim[inferred.Length];
         for (int i = 0; i < merged.Length; i++)
-            merged[i] = inferred[i].Known ? inferred[i] : declared[i].Known ? declared[i] : inferred[i].Param is not null ? inferred[i] : declared[i];
+            merged[i] = inferred[i].Known ? inferred[i] : declared[i].Known || declared[i].Param is not null ? declared[i] : inferred[i];
         return merged;
     }
 
@@ -542,15 +545,14 @@ internal sealed class OnnxShapes
         return [ProductDim(x[..(int)axis]), ProductDim(x[(int)axis..])];
     }
 
+    /// <summary>onnx's multiplyDims: 1 × d is d (a symbol survives), two values multiply, anything else is unknown.</summary>
     private static Dim ProductDim(IEnumerable<Dim> dims)
     {
-        long product = 1;
+        var product = Dim.Of(1);
         foreach (var d in dims)
-        {
-            if (d.Value is not { } v) return Dim.Unknown;
-            product *= v;
-        }
-        return Dim.Of(product);
+            product = product.Value is 1 ? d : d.Value is 1 ? product
+                : product.Value is { } a && d.Value is { } b ? Dim.Of(a * b) : Dim.Unknown;
+        return product;
     }
 
     /// <summary>
@@ -560,9 +562,9 @@ internal sealed class OnnxShapes
     /// </summary>
     private Dim[]? Reshape(OnnxNode node, Dim[]? x)
     {
+        // A shape computed at run time gives no shape at all (onnx 1.12 infers no rank from it either).
         var target = _opset >= 5 ? Constant(node, 1) : node.Ints("shape")?.ToArray();
-        if (target is null)
-            return Input(node, 1) is [{ Value: { } rank }] && rank is >= 0 and <= MaxRank ? Enumerable.Repeat(Dim.Unknown, (int)rank).ToArray() : null;
+        if (target is null) return null;
         bool allowZero = node.Int("allowzero", 0) == 1;
         var output = new Dim[target.Length];
         var copied = new bool[target.Length];
@@ -706,13 +708,7 @@ internal sealed class OnnxShapes
             axes = Given(node, 3) ? Constant(node, 3) : Enumerable.Range(0, starts?.Length ?? 0).Select(i => (long)i).ToArray();
             steps = Given(node, 4) ? Constant(node, 4) : Enumerable.Repeat(1L, starts?.Length ?? 0).ToArray();
         }
-        else
-        {
-            starts = node.Ints("starts")?.ToArray();
-            ends = node.Ints("ends")?.ToArray();
-            axes = node.Ints("axes")?.ToArray() ?? Enumerable.Range(0, starts?.Length ?? 0).Select(i => (long)i).ToArray();
-            steps = Enumerable.Repeat(1L, starts?.Length ?? 0).ToArray();
-        }
+        else return SliceAttributes(node, x);
         if (starts is null || ends is null || axes is null || steps is null) return Enumerable.Repeat(Dim.Unknown, x.Length).ToArray();
         if (ends.Length != starts.Length || axes.Length != starts.Length || steps.Length != starts.Length) return null;
         var output = (Dim[])x.Clone();
@@ -726,6 +722,28 @@ internal sealed class OnnxShapes
                 continue;
             }
             output[axis] = Dim.Of(SliceLength(starts[i], ends[i], steps[i], size));
+        }
+        return output;
+    }
+
+    /// <summary>
+    /// Slice-1 (attributes, before opset 10) as onnx 1.12 infers it: min(dim, end) - start per sliced axis; any negative
+    /// start or end leaves every dimension unknown.
+    /// </summary>
+    private static Dim[]? SliceAttributes(OnnxNode node, Dim[] x)
+    {
+        var starts = node.Ints("starts")?.ToArray();
+        var ends = node.Ints("ends")?.ToArray();
+        if (starts is null || ends is null || starts.Length != ends.Length) return null;
+        var axes = node.Ints("axes")?.ToArray() ?? Enumerable.Range(0, starts.Length).Select(i => (long)i).ToArray();
+        if (axes.Length != starts.Length) return null;
+        if (starts.Any(v => v < 0) || ends.Any(v => v < 0)) return Enumerable.Repeat(Dim.Unknown, x.Length).ToArray();
+        var output = (Dim[])x.Clone();
+        for (int i = 0; i < axes.Length; i++)
+        {
+            if (axes[i] < 0 || axes[i] >= x.Length) return null;
+            output[axes[i]] = x[axes[i]].Value is { } size && Math.Min(size, ends[i]) - starts[i] is >= 0 and var length
+                ? Dim.Of(length) : Dim.Unknown;
         }
         return output;
     }
