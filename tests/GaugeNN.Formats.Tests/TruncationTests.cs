@@ -26,6 +26,19 @@ public class TruncationTests
         }
     }
 
+    /// <summary>The small fixtures added for issue 9 (format, key); the same check as above, one case each.</summary>
+    public static TheoryData<string, string> NewSmallFixtures()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (string file in Fixtures.IdiomFiles()) data.Add("onnx", "idioms/" + file);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(NewSmallFixtures))]
+    public void every_prefix_of_a_new_small_fixture_parses_or_fails_with_the_typed_exception(string format, string key) =>
+        every_prefix_of_a_valid_file_parses_or_fails_with_the_typed_exception(format, key);
+
     [Fact]
     public void a_tflite_prefix_is_never_mistaken_for_a_whole_model()
     {
