@@ -6,6 +6,7 @@ using GaugeNN.Formats.Dissection;
 using GaugeNN.Formats.Mnn;
 using GaugeNN.Formats.Ncnn;
 using GaugeNN.Formats.Onnx;
+using GaugeNN.Formats.Paddle;
 using GaugeNN.Formats.PyTorch;
 using GaugeNN.Formats.TfGraph;
 using GaugeNN.Formats.Tflite;
@@ -86,6 +87,10 @@ public static class ModelDissector
         "mnn" => MnnNet.Dissect(bytes),
         "tf" => TfGraphDissector.Dissect(bytes.Span),
         "pytorch" => PyTorchDissector.Dissect(bytes),
-        _ => throw new NotSupportedException($"no dissector reads the {format} format yet"),
+        "paddle" => PaddleLiteDissector.Dissect(bytes),
+        // Netron reads DLC from a reverse-engineered schema full of unknown fields; facts must not rest on guesses.
+        "snpe" => throw new NotSupportedException(
+            "not dissected: snpe (Qualcomm does not document the DLC network records inside the container)"),
+        _ => throw new NotSupportedException($"not dissected: {format} (no reader for this format)"),
     };
 }

@@ -31,6 +31,7 @@ public class TruncationTests
     {
         var data = new TheoryData<string, string>();
         foreach (string file in Fixtures.IdiomFiles()) data.Add("onnx", "idioms/" + file);
+        foreach (string file in Fixtures.FormatFiles()) data.Add(Fixtures.Declared(file).GetProperty("format").GetString()!, "formats/" + file);
         return data;
     }
 

@@ -1,0 +1,159 @@
+#!/usr/bin/python3
+"""Builds small model files for the formats read beyond their op list, with the truth they were built from.
+
+tests/fixtures/formats/
+  paddle_v2.nb, paddle_v1.nb  - Paddle-Lite naive-buffer models as opt 2.7+ writes them (meta_version 2: ParamSerializer
+                                records; meta_version 1: one CombinedParamsDesc), the FlatBuffers encoded by flatc from
+                                tools/schemas/paddle-lite (Paddle-Lite's framework.fbs and param.fbs, unmodified).
+  truth.json                  - per file: op histogram, params and dtypes, MACs, inputs/outputs, as declared here.
+
+The truth is what the files declare, computed here from the same description that is encoded (ops, var dims, param
+dims and types; MACs by the rules in src/Formats/README.md), not by gaugeNN.
+
+Needs flatc (Debian flatbuffers-compiler). Run from the repository root:  /usr/bin/python3 tools/format-fixtures.py
+"""
+import collections
+import hashlib
+import json
+import os
+import struct
+import subprocess
+import tempfile
+
+OUT = os.path.join("tests", "fixtures", "formats")
+SCHEMAS = os.path.join("tools", "schemas")
+FP32, INT8, FEED, FETCH = "FP32", "INT8", "FEED_MINIBATCH", "FETCH_LIST"
+ELEMENT_BYTES = {FP32: 4, INT8: 1}
+
+
+def flatc(schema_dir, schema, root, document):
+    """Encodes a JSON document with flatc and returns the binary."""
+    with tempfile.TemporaryDirectory() as tmp:
+        source = os.path.join(tmp, "doc.json")
+        with open(source, "w") as f:
+            json.dump(document, f)
+        subprocess.run(["flatc", "-b", "-o", tmp, "--root-type", root, os.path.join(schema_dir, schema), source],
+                       check=True, capture_output=True)
+        with open(os.path.join(tmp, "doc.bin"), "rb") as f:
+            return f.read()
+
+
+# ---- Paddle-Lite ----
+PADDLE_VARS = {  # name: (type, dims); None dims = not a tensor
+    "feed": (FEED, None), "fetch": (FETCH, None),
+    "image": (FP32, [-1, 3, 32, 32]), "conv_w": (FP32, [8, 3, 3, 3]), "conv_b": (FP32, [8]),
+    "conv_out": (FP32, [-1, 8, 32, 32]), "add_out": (FP32, [-1, 8, 32, 32]), "relu_out": (FP32, [-1, 8, 32, 32]),
+    "dw_w": (FP32, [8, 1, 3, 3]), "dw_out": (FP32, [-1, 8, 16, 16]), "pool_out": (FP32, [-1, 8, 1, 1]),
+    "flat": (FP32, [-1, 8]), "fc_w": (INT8, [8, 10]), "fc_b": (FP32, [10]), "fc_out": (FP32, [-1, 10]),
+    "prob": (FP32, [-1, 10]),
+}
+PADDLE_PARAMS = ["conv_w", "conv_b", "dw_w", "fc_w", "fc_b"]
+PADDLE_OPS = [  # type, inputs, outputs, attrs
+    ("feed", {"X": ["feed"]}, {"Out": ["image"]}, [("col", "INT", 0)]),
+    ("conv2d", {"Input": ["image"], "Filter": ["conv_w"]}, {"Output": ["conv_out"]},
+     [("strides", "INTS", [1, 1]), ("paddings", "INTS", [1, 1]), ("groups", "INT", 1)]),
+    ("elementwise_add", {"X": ["conv_out"], "Y": ["conv_b"]}, {"Out": ["add_out"]}, [("axis", "INT", 1)]),
+    ("relu", {"X": ["add_out"]}, {"Out": ["relu_out"]}, []),
+    ("depthwise_conv2d", {"Input": ["relu_out"], "Filter": ["dw_w"]}, {"Output": ["dw_out"]},
+     [("strides", "INTS", [2, 2]), ("paddings", "INTS", [1, 1]), ("groups", "INT", 8)]),
+    ("pool2d", {"X": ["dw_out"]}, {"Out": ["pool_out"]}, [("global_pooling", "BOOLEAN", True)]),
+    ("flatten_contiguous_range", {"X": ["pool_out"]}, {"Out": ["flat"]}, [("start_axis", "INT", 1)]),
+    ("fc", {"Input": ["flat"], "W": ["fc_w"], "Bias": ["fc_b"]}, {"Out": ["fc_out"]}, [("in_num_col_dims", "INT", 1)]),
+    ("softmax", {"X": ["fc_out"]}, {"Out": ["prob"]}, [("axis", "INT", -1)]),
+    ("fetch", {"X": ["prob"]}, {"Out": ["fetch"]}, [("col", "INT", 0)]),
+]
+
+
+def paddle_attr(name, kind, value):
+    field = {"INT": "i", "INTS": "ints", "BOOLEAN": "b"}[kind]
+    return {"name": name, "type": kind, field: value}
+
+
+def paddle_program():
+    variables = []
+    for name, (kind, dims) in PADDLE_VARS.items():
+        if dims is None:
+            var_type = {"type": kind}
+        else:
+            var_type = {"type": "LOD_TENSOR", "lod_tensor": {"tensor": {"data_type": kind, "dims": dims}, "lod_level": 0}}
+        variables.append({"name": name, "type": var_type, "persistable": name in PADDLE_PARAMS})
+    ops = [{"type": t, "inputs": [{"parameter": k, "arguments": v} for k, v in i.items()],
+            "outputs": [{"parameter": k, "arguments": v} for k, v in o.items()],
+            "attrs": [paddle_attr(*a) for a in attrs]} for t, i, o, attrs in PADDLE_OPS]
+    return {"blocks": [{"idx": 0, "parent_idx": -1, "vars": variables, "ops": ops}], "version": {"version": 2012000}}
+
+
+def paddle_param(name):
+    kind, dims = PADDLE_VARS[name]
+    count = 1
+    for d in dims:
+        count *= d
+    data = [(i * 7) % 100 - 50 for i in range(count * ELEMENT_BYTES[kind])]
+    return {"version": {"version": 0, "model_version": 0}, "name": name, "variable_type": "LoDTensorDesc",
+            "variable": {"lod_level": 0, "dim": dims, "data_type": kind, "data": data}}
+
+
+def paddle_file(meta_version):
+    schema_dir = os.path.join(SCHEMAS, "paddle-lite")
+    topology = flatc(schema_dir, "framework.fbs", "paddle.lite.fbs.proto.ProgramDesc", paddle_program())
+    header = struct.pack("<H", meta_version) + b"v2.12".ljust(16, b"\0") + struct.pack("<Q", len(topology))
+    if meta_version == 1:
+        params = flatc(schema_dir, "param.fbs", "paddle.lite.fbs.proto.CombinedParamsDesc",
+                       {"params": [paddle_param(n) for n in PADDLE_PARAMS]})
+    else:
+        records = [flatc(schema_dir, "param.fbs", "paddle.lite.fbs.proto.ParamDesc", paddle_param(n)) for n in PADDLE_PARAMS]
+        largest = max(ELEMENT_BYTES[PADDLE_VARS[n][0]] * count_of(n) for n in PADDLE_PARAMS)
+        params = struct.pack("<HHI", 6, len(records), largest)
+        for record in records:
+            params += struct.pack("<II", len(record) + 4, 4) + record
+    return header + topology + params
+
+
+def count_of(name):
+    count = 1
+    for d in PADDLE_VARS[name][1]:
+        count *= d
+    return count
+
+
+def paddle_truth(meta_version):
+    ops = collections.Counter(t for t, _, _, _ in PADDLE_OPS)
+    dtypes = collections.Counter()
+    for name in PADDLE_PARAMS:
+        dtypes[PADDLE_VARS[name][0]] += count_of(name)
+    macs = 0
+    for t, inputs, outputs, _ in PADDLE_OPS:
+        if t in ("conv2d", "depthwise_conv2d"):
+            n, oc, oh, ow = PADDLE_VARS[outputs["Output"][0]][1]
+            _, icg, kh, kw = PADDLE_VARS[inputs["Filter"][0]][1]
+            macs += max(n, 1) * oc * oh * ow * icg * kh * kw
+        elif t == "fc":
+            n, oc = PADDLE_VARS[outputs["Out"][0]][1]
+            macs += max(n, 1) * oc * PADDLE_VARS[inputs["W"][0]][1][0]
+
+    def spec(name):
+        kind, dims = PADDLE_VARS[name]
+        return {"name": name, "shape": [d if d >= 0 else None for d in dims], "dtype": kind}
+
+    return {"format": "paddle", "op_histogram": dict(sorted(ops.items())), "layers": len(PADDLE_OPS),
+            "params": sum(dtypes.values()), "weight_dtype_histogram": dict(sorted(dtypes.items())), "quantized": True,
+            "macs": macs, "macs_unknown_nodes": 0, "inputs": [spec("image")], "outputs": [spec("prob")],
+            "metadata": {"meta_version": str(meta_version), "opt_version": "v2.12", "params_stored": str(len(PADDLE_PARAMS)), "blocks": "1",
+                         "vars": str(sum(1 for _, dims in PADDLE_VARS.values() if dims is not None))}}
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    files = {}
+    for name, data, truth in [("paddle_v2.nb", paddle_file(2), paddle_truth(2)), ("paddle_v1.nb", paddle_file(1), paddle_truth(1))]:
+        with open(os.path.join(OUT, name), "wb") as f:
+            f.write(data)
+        files[name] = {**truth, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+        print(f"{name}: {len(data)} bytes")
+    with open(os.path.join(OUT, "truth.json"), "w") as f:
+        json.dump({"generator": "tools/format-fixtures.py", "models": files}, f, indent=1, sort_keys=True)
+        f.write("\n")
+
+
+if __name__ == "__main__":
+    main()
