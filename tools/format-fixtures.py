@@ -5,20 +5,27 @@ tests/fixtures/formats/
   paddle_v2.nb, paddle_v1.nb  - Paddle-Lite naive-buffer models as opt 2.7+ writes them (meta_version 2: ParamSerializer
                                 records; meta_version 1: one CombinedParamsDesc), the FlatBuffers encoded by flatc from
                                 tools/schemas/paddle-lite (Paddle-Lite's framework.fbs and param.fbs, unmodified).
+  tflite_metadata.tflite      - a one-op TFLite model (schemas/tflite/schema.fbs) carrying TFLITE_METADATA
+                                (tools/schemas/tflite-support/metadata_schema.fbs: name, version, author, licence,
+                                input normalization, label and vocabulary files at model, tensor and tokenizer level)
+                                with the label and vocabulary files packed in a zip appended to the model, as
+                                tflite-support's metadata populator does (Python zipfile in append mode).
   truth.json                  - per file: op histogram, params and dtypes, MACs, inputs/outputs, as declared here.
 
 The truth is what the files declare, computed here from the same description that is encoded (ops, var dims, param
 dims and types; MACs by the rules in src/Formats/README.md), not by gaugeNN.
 
-Needs flatc (Debian flatbuffers-compiler). Run from the repository root:  /usr/bin/python3 tools/format-fixtures.py
+Needs flatc (Debian flatbuffers-compiler 2.0.8). Run from the repository root:  /usr/bin/python3 tools/format-fixtures.py
 """
 import collections
 import hashlib
 import json
 import os
+import re
 import struct
 import subprocess
 import tempfile
+import zipfile
 
 OUT = os.path.join("tests", "fixtures", "formats")
 SCHEMAS = os.path.join("tools", "schemas")
@@ -34,7 +41,9 @@ def flatc(schema_dir, schema, root, document):
             json.dump(document, f)
         subprocess.run(["flatc", "-b", "-o", tmp, "--root-type", root, os.path.join(schema_dir, schema), source],
                        check=True, capture_output=True)
-        with open(os.path.join(tmp, "doc.bin"), "rb") as f:
+        # The output takes the schema's file_extension (bin by default, tflitemeta, tflite, ...).
+        output = next(name for name in os.listdir(tmp) if name.startswith("doc.") and name != "doc.json")
+        with open(os.path.join(tmp, output), "rb") as f:
             return f.read()
 
 
@@ -142,10 +151,83 @@ def paddle_truth(meta_version):
                          "vars": str(sum(1 for _, dims in PADDLE_VARS.values() if dims is not None))}}
 
 
+# ---- TFLite with metadata and packed associated files ----
+PACKED = {"labels.txt": b"cat\ndog\nbird\n", "vocab.txt": b"[PAD]\n[UNK]\nhello\nworld\n"}
+TFLITE_METADATA = {
+    "name": "Tiny classifier", "description": "Three animals from four features.", "version": "v7",
+    "author": "gaugeNN fixtures", "license": "CC0-1.0",
+    "associated_files": [{"name": "readme.txt", "type": "DESCRIPTIONS"}],
+    "subgraph_metadata": [{
+        "input_tensor_metadata": [{
+            "name": "features",
+            "process_units": [{"options_type": "NormalizationOptions", "options": {"mean": [127.5], "std": [58.395]}}]}],
+        "output_tensor_metadata": [{
+            "name": "probability",
+            "associated_files": [{"name": "labels.txt", "type": "TENSOR_AXIS_LABELS", "locale": "en"}]}],
+        "input_process_units": [{"options_type": "BertTokenizerOptions",
+                                 "options": {"vocab_file": [{"name": "vocab.txt", "type": "VOCABULARY"}]}}]}],
+    "min_parser_version": "1.1.0",
+}
+
+
+def tflite_with_metadata():
+    metadata = flatc(os.path.join(SCHEMAS, "tflite-support"), "metadata_schema.fbs", "tflite.ModelMetadata", TFLITE_METADATA)
+    weights = list(struct.pack("<12f", *[i / 10 for i in range(12)]))
+    model = {
+        "version": 3,
+        "operator_codes": [{"deprecated_builtin_code": 9, "builtin_code": "FULLY_CONNECTED", "version": 1}],
+        "subgraphs": [{
+            "tensors": [{"shape": [1, 4], "type": "FLOAT32", "buffer": 1, "name": "features"},
+                        {"shape": [3, 4], "type": "FLOAT32", "buffer": 2, "name": "weights"},
+                        {"shape": [1, 3], "type": "FLOAT32", "buffer": 3, "name": "probability"}],
+            "inputs": [0], "outputs": [2],
+            "operators": [{"opcode_index": 0, "inputs": [0, 1, -1], "outputs": [2]}], "name": "main"}],
+        "description": "tiny classifier with metadata",
+        "buffers": [{}, {}, {"data": weights}, {}, {"data": list(metadata)}],
+        "metadata": [{"name": "TFLITE_METADATA", "buffer": 4}],
+    }
+    # flatc 2.0.8 does not take attributes on enum and union values; dropping "(deprecated)" there changes no layout.
+    with tempfile.TemporaryDirectory() as schema_dir:
+        with open(os.path.join("schemas", "tflite", "schema.fbs")) as source, open(os.path.join(schema_dir, "schema.fbs"), "w") as sane:
+            sane.write(re.sub(r" \(deprecated\)(,?)$", r"\1", source.read(), flags=re.MULTILINE))
+        data = flatc(schema_dir, "schema.fbs", "tflite.Model", model)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "m.tflite")
+        with open(path, "wb") as f:
+            f.write(data)
+        with zipfile.ZipFile(path, "a") as archive:
+            for name, content in PACKED.items():
+                archive.writestr(zipfile.ZipInfo(name, (2020, 1, 1, 0, 0, 0)), content)
+        with open(path, "rb") as f:
+            return f.read()
+
+
+def tflite_truth():
+    files = {"readme.txt": ("DESCRIPTIONS", "model", None), "vocab.txt": ("VOCABULARY", "subgraph 0", None),
+             "labels.txt": ("TENSOR_AXIS_LABELS", "output:probability", "en")}
+    metadata = {f"metadata.{k}": TFLITE_METADATA[k] for k in ("name", "description", "version", "author", "license", "min_parser_version")}
+    metadata["metadata.associated_files"] = "readme.txt,vocab.txt,labels.txt"
+    metadata["metadata.packed_files"] = str(len(PACKED))
+    for name, (kind, owner, locale) in files.items():
+        metadata[f"metadata.associated_file.{name}.type"] = kind
+        metadata[f"metadata.associated_file.{name}.owner"] = owner
+        if locale:
+            metadata[f"metadata.associated_file.{name}.locale"] = locale
+        if name in PACKED:
+            metadata[f"metadata.associated_file.{name}.bytes"] = str(len(PACKED[name]))
+    metadata["metadata.input:features.normalization.mean"] = "127.5"
+    metadata["metadata.input:features.normalization.std"] = "58.395"
+    return {"format": "tflite", "op_histogram": {"FULLY_CONNECTED": 1}, "layers": 1, "params": 12,
+            "weight_dtype_histogram": {"FLOAT32": 12}, "quantized": False, "macs": 3 * 4, "macs_unknown_nodes": 0,
+            "inputs": [{"name": "features", "shape": [1, 4], "dtype": "FLOAT32"}],
+            "outputs": [{"name": "probability", "shape": [1, 3], "dtype": "FLOAT32"}], "metadata": metadata}
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     files = {}
-    for name, data, truth in [("paddle_v2.nb", paddle_file(2), paddle_truth(2)), ("paddle_v1.nb", paddle_file(1), paddle_truth(1))]:
+    for name, data, truth in [("paddle_v2.nb", paddle_file(2), paddle_truth(2)), ("paddle_v1.nb", paddle_file(1), paddle_truth(1)),
+                              ("tflite_metadata.tflite", tflite_with_metadata(), tflite_truth())]:
         with open(os.path.join(OUT, name), "wb") as f:
             f.write(data)
         files[name] = {**truth, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}

@@ -17,7 +17,8 @@ public class FuzzTests
 
     public static TheoryData<string, string[]> Readers() => new()
     {
-        { "tflite", ["tflite/derived/hand_recrop_int8w.tflite", "tflite/hand_recrop.tflite", "local/external_buffer.tflite"] },
+        { "tflite", ["tflite/derived/hand_recrop_int8w.tflite", "tflite/hand_recrop.tflite", "local/external_buffer.tflite",
+            "formats/tflite_metadata.tflite"] },
         { "onnx", ["onnx/onnx_testdata_test_operator_conv.onnx", "onnx/onnx_testdata_test_qlinearconv.onnx",
             "onnx/onnx_testdata_test_qlinearmatmul_2D.onnx", "onnx/onnx_testdata_test_dequantizelinear.onnx",
             "onnx/ch_ppocr_mobile_v2.0_cls_infer.onnx", "local/shape_ops.onnx", "idioms/pytorch_slices_if.onnx",

@@ -17,7 +17,7 @@ namespace GaugeNN.Formats.Tflite;
 internal static class TfliteDissector
 {
     private const string MinRuntimeVersion = "min_runtime_version";
-    private const string TfliteMetadata = "TFLITE_METADATA";
+    private const string MetadataEntryName = "TFLITE_METADATA";
     private const int MaxMetadataText = 1024;
     private const int MaxRank = 64;
 
@@ -112,7 +112,7 @@ internal static class TfliteDissector
         meta["sparse_constant_tensors"] = sparseConstants.ToString();
         if (sparseConstants > 0) meta["sparse_stored_values"] = sparseStoredValues.ToString();
         meta["signature_defs"] = model.Vector(S.Model.SignatureDefs, 4, "Model.signature_defs").Count.ToString();
-        ReadMetadata(model, buffers, meta);
+        ReadMetadata(model, buffers, bytes, meta);
         foreach (var input in facts.Inputs) facts.Names.Add(input.Name);
         foreach (var output in facts.Outputs) facts.Names.Add(output.Name);
         return facts;
@@ -290,7 +290,7 @@ internal static class TfliteDissector
         }
     }
 
-    private static void ReadMetadata(FlatTable model, FlatVector buffers, SortedDictionary<string, string> meta)
+    private static void ReadMetadata(FlatTable model, FlatVector buffers, ReadOnlyMemory<byte> file, SortedDictionary<string, string> meta)
     {
         var entries = model.Vector(S.Model.Metadata, 4, "Model.metadata");
         var names = new List<string>(entries.Count);
@@ -303,7 +303,7 @@ internal static class TfliteDissector
             if (index >= buffers.Count) continue;
             var data = buffers.Table((int)index).Vector(S.Buffer.Data, 1, "Buffer.data");
             if (name == MinRuntimeVersion) meta[MinRuntimeVersion] = TextUntilNul(data.Bytes);
-            else if (name == TfliteMetadata) ReadModelMetadata(data, meta);
+            else if (name == MetadataEntryName) TfliteMetadata.Read(data.Bytes, file, meta);
         }
         meta["metadata_names"] = string.Join(',', names);
     }
@@ -313,22 +313,5 @@ internal static class TfliteDissector
         int nul = bytes.IndexOf((byte)0);
         var text = nul < 0 ? bytes : bytes[..nul];
         return Encoding.UTF8.GetString(text[..Math.Min(text.Length, MaxMetadataText)]);
-    }
-
-    /// <summary>TFLite Metadata (a nested FlatBuffer, identifier M001): name, version, author and licence.</summary>
-    private static void ReadModelMetadata(FlatVector data, SortedDictionary<string, string> meta)
-    {
-        var bytes = data.Bytes.ToArray();
-        if (FlatBuffer.Identifier(bytes) != "M001") return;
-        try
-        {
-            var root = new FlatBuffer(bytes, "tflite-metadata").Root("ModelMetadata");
-            foreach (var (slot, key) in new[] { (0, "name"), (2, "version"), (4, "author"), (5, "license") })
-                if (root.String(slot, "ModelMetadata." + key) is { } value) meta["metadata." + key] = value;
-        }
-        catch (MalformedModelException)
-        {
-            meta["metadata.error"] = "TFLITE_METADATA does not parse";
-        }
     }
 }
