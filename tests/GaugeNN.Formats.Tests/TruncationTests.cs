@@ -13,6 +13,8 @@ public class TruncationTests
     [InlineData("tflite", "local/external_buffer.tflite")]
     [InlineData("onnx", "local/shape_ops.onnx")]
     [InlineData("pytorch", "local/tiny_mobile.ptl")]
+    [InlineData("mnn", "mnn/squeezenetv1.1.mnn")]
+    [InlineData("mnn", "mnn/MobileNetV2_224.mnn")]
     public void every_prefix_of_a_valid_file_parses_or_fails_with_the_typed_exception(string format, string key)
     {
         var bytes = Fixtures.Read(key);
