@@ -10,6 +10,10 @@ tests/fixtures/formats/
                                 input normalization, label and vocabulary files at model, tensor and tokenizer level)
                                 with the label and vocabulary files packed in a zip appended to the model, as
                                 tflite-support's metadata populator does (Python zipfile in append mode).
+  tf_convnet.pb               - a frozen TensorFlow GraphDef (hand-encoded protobuf, tensorflow/core/framework/*.proto):
+                                Conv2D, BiasAdd, Relu6, DepthwiseConv2dNative, MaxPool, Reshape, MatMul with an
+                                unknown batch; a node with exporter-written _output_shapes; and a Conv2D after an op
+                                without a shape rule (its MACs unknown).
   truth.json                  - per file: op histogram, params and dtypes, MACs, inputs/outputs, as declared here.
 
 The truth is what the files declare, computed here from the same description that is encoded (ops, var dims, param
@@ -223,11 +227,112 @@ def tflite_truth():
             "outputs": [{"name": "probability", "shape": [1, 3], "dtype": "FLOAT32"}], "metadata": metadata}
 
 
+# ---- TensorFlow GraphDef, encoded by hand (no TensorFlow here) ----
+def varint(v):
+    v &= (1 << 64) - 1
+    out = bytearray()
+    while True:
+        b = v & 0x7F
+        v >>= 7
+        out.append(b | (0x80 if v else 0))
+        if not v:
+            return bytes(out)
+
+
+def ld(number, payload):
+    return varint(number << 3 | 2) + varint(len(payload)) + payload
+
+
+def vi(number, value):
+    return varint(number << 3) + varint(value)
+
+
+DT_FLOAT, DT_INT32 = 1, 3
+
+
+def tf_shape(dims):
+    return b"".join(ld(2, vi(1, d)) for d in dims)
+
+
+def tf_attr(key, value):
+    return ld(5, ld(1, key.encode()) + ld(2, value))
+
+
+def tf_ints(values):
+    return ld(1, b"".join(vi(3, v) for v in values))
+
+
+def tf_node(name, op, inputs=(), attrs=b""):
+    return ld(1, ld(1, name.encode()) + ld(2, op.encode()) + b"".join(ld(3, i.encode()) for i in inputs) + attrs)
+
+
+def tf_const(name, dims, dtype=DT_FLOAT, values=None):
+    count = 1
+    for d in dims:
+        count *= d
+    content = struct.pack(f"<{count}i", *values) if dtype == DT_INT32 else bytes(4 * count)
+    tensor = vi(1, dtype) + ld(2, tf_shape(dims)) + ld(4, content)
+    return tf_node(name, "Const", attrs=tf_attr("dtype", vi(6, dtype)) + tf_attr("value", ld(8, tensor)))
+
+
+TF_CONSTS = {"w1": ([3, 3, 3, 8], DT_FLOAT), "b1": ([8], DT_FLOAT), "dw": ([3, 3, 8, 2], DT_FLOAT),
+             "flat_shape": ([2], DT_INT32), "fcw": ([256, 10], DT_FLOAT), "size": ([2], DT_INT32), "w2": ([1, 1, 8, 4], DT_FLOAT)}
+
+
+def tf_graph():
+    same, valid = tf_attr("padding", ld(2, b"SAME")), tf_attr("padding", ld(2, b"VALID"))
+    graph = (tf_node("input", "Placeholder", attrs=tf_attr("dtype", vi(6, DT_FLOAT)) + tf_attr("shape", ld(7, tf_shape([-1, 32, 32, 3]))))
+             + tf_const("w1", *TF_CONSTS["w1"])
+             + tf_node("conv1", "Conv2D", ["input", "w1"], tf_attr("strides", tf_ints([1, 2, 2, 1])) + same)
+             + tf_const("b1", *TF_CONSTS["b1"])
+             + tf_node("bias", "BiasAdd", ["conv1", "b1"])
+             + tf_node("relu", "Relu6", ["bias"])
+             + tf_const("dw", *TF_CONSTS["dw"])
+             + tf_node("dconv", "DepthwiseConv2dNative", ["relu", "dw"], tf_attr("strides", tf_ints([1, 1, 1, 1])) + same)
+             + tf_node("pool", "MaxPool", ["dconv"], tf_attr("ksize", tf_ints([1, 4, 4, 1])) + tf_attr("strides", tf_ints([1, 4, 4, 1])) + valid)
+             + tf_const("flat_shape", *TF_CONSTS["flat_shape"], values=[-1, 256])
+             + tf_node("flat", "Reshape", ["pool", "flat_shape"])
+             + tf_const("fcw", *TF_CONSTS["fcw"])
+             + tf_node("fc", "MatMul", ["flat", "fcw"])
+             + tf_node("prob", "Softmax", ["fc"])
+             + tf_const("size", *TF_CONSTS["size"], values=[32, 32])
+             + tf_node("resize", "ResizeBilinear", ["relu", "size", "^dconv"],
+                       tf_attr("_output_shapes", ld(1, ld(7, tf_shape([-1, 32, 32, 8])))))
+             + tf_const("w2", *TF_CONSTS["w2"])
+             + tf_node("conv2", "Conv2D", ["resize", "w2"], tf_attr("strides", tf_ints([1, 1, 1, 1])) + valid)
+             + tf_node("mystery", "MysteryOp", ["relu"])
+             + tf_node("conv3", "Conv2D", ["mystery", "w2"], tf_attr("strides", tf_ints([1, 1, 1, 1])) + valid)
+             + ld(4, vi(1, 27)))
+    return graph
+
+
+def tf_truth():
+    ops = collections.Counter({"Placeholder": 1, "Const": len(TF_CONSTS), "Conv2D": 3, "BiasAdd": 1, "Relu6": 1,
+                               "DepthwiseConv2dNative": 1, "MaxPool": 1, "Reshape": 1, "MatMul": 1, "Softmax": 1,
+                               "ResizeBilinear": 1, "MysteryOp": 1})
+    dtypes = collections.Counter()
+    for dims, dtype in TF_CONSTS.values():
+        count = 1
+        for d in dims:
+            count *= d
+        dtypes["DT_FLOAT" if dtype == DT_FLOAT else "DT_INT32"] += count
+    conv1 = 16 * 16 * 8 * 3 * 3 * 3          # SAME, stride 2: 32 -> 16
+    dconv = 16 * 16 * (8 * 2) * 3 * 3        # depthwise, multiplier 2
+    fc = 10 * 256                            # 16x16x16 pooled 4/4 -> 4x4x16; batch unknown: counts 1
+    conv2 = 32 * 32 * 4 * 1 * 1 * 8          # from the declared _output_shapes of resize
+    return {"format": "tf", "op_histogram": dict(sorted(ops.items())), "layers": sum(ops.values()),
+            "params": sum(dtypes.values()), "weight_dtype_histogram": dict(sorted(dtypes.items())), "quantized": False,
+            "macs": conv1 + dconv + fc + conv2, "macs_unknown_nodes": 1,
+            "inputs": [{"name": "input", "shape": [None, 32, 32, 3], "dtype": "DT_FLOAT"}], "outputs": [],
+            "metadata": {"container": "GraphDef", "last_layer": "Conv2D"}}
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     files = {}
     for name, data, truth in [("paddle_v2.nb", paddle_file(2), paddle_truth(2)), ("paddle_v1.nb", paddle_file(1), paddle_truth(1)),
-                              ("tflite_metadata.tflite", tflite_with_metadata(), tflite_truth())]:
+                              ("tflite_metadata.tflite", tflite_with_metadata(), tflite_truth()),
+                              ("tf_convnet.pb", tf_graph(), tf_truth())]:
         with open(os.path.join(OUT, name), "wb") as f:
             f.write(data)
         files[name] = {**truth, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}

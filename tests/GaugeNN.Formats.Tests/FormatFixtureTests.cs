@@ -38,6 +38,15 @@ public class FormatFixtureTests
     }
 
     [Fact]
+    public void a_graphdef_convolution_after_an_op_without_a_shape_rule_is_unknown_and_says_why()
+    {
+        var dissected = Assert.IsType<ModelDissected>(ModelDissector.Dissect(Fixtures.Read("formats/tf_convnet.pb"), "tf", TimeProvider.System));
+
+        var unknown = Assert.Single(dissected.MacsUnknown);
+        Assert.Equal(("conv3", "Conv2D", "no shape rule for MysteryOp here"), (unknown.Node, unknown.Op, unknown.Reason));
+    }
+
+    [Fact]
     public void a_paddle_lite_model_of_meta_version_0_is_not_dissected_and_says_why()
     {
         var bytes = Fixtures.Read("formats/paddle_v2.nb");

@@ -28,7 +28,7 @@ public class FuzzTests
         { "caffe", ["caffe/lenet.prototxt", "caffe/squeezenet_v1.1.prototxt", "caffe/bvlc_alexnet_deploy.prototxt",
             "local/tiny.caffemodel"] },
         { "mnn", ["mnn/squeezenetv1.1.mnn", "mnn/MobileNetV2_224.mnn"] },
-        { "tf", ["local/tiny_graph.pb"] },
+        { "tf", ["local/tiny_graph.pb", "formats/tf_convnet.pb"] },
         { "pytorch", ["local/tiny_mobile.ptl"] },
         { "paddle", ["formats/paddle_v2.nb", "formats/paddle_v1.nb"] },
     };
