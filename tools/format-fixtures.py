@@ -14,17 +14,22 @@ tests/fixtures/formats/
                                 Conv2D, BiasAdd, Relu6, DepthwiseConv2dNative, MaxPool, Reshape, MatMul with an
                                 unknown batch; a node with exporter-written _output_shapes; and a Conv2D after an op
                                 without a shape rule (its MACs unknown).
+  torch_mobile.ptl            - a small module saved by PyTorch 1.13 itself (torch.jit._save_for_lite_interpreter):
+                                conv, batch norm (with its int64 counter) and a float16 linear layer.
   truth.json                  - per file: op histogram, params and dtypes, MACs, inputs/outputs, as declared here.
 
 The truth is what the files declare, computed here from the same description that is encoded (ops, var dims, param
 dims and types; MACs by the rules in src/Formats/README.md), not by gaugeNN.
 
-Needs flatc (Debian flatbuffers-compiler 2.0.8). Run from the repository root:  /usr/bin/python3 tools/format-fixtures.py
+Needs flatc (Debian flatbuffers-compiler 2.0.8) and PyTorch (Debian python3-torch 1.13). PyTorch's archive is not
+byte-reproducible (its debug records differ per run), so rerunning rewrites torch_mobile.ptl and its truth together. Run from the repository root:  /usr/bin/python3 tools/format-fixtures.py
 """
 import collections
 import hashlib
+import io
 import json
 import os
+import pickle
 import re
 import struct
 import subprocess
@@ -327,12 +332,57 @@ def tf_truth():
             "metadata": {"container": "GraphDef", "last_layer": "Conv2D"}}
 
 
+# ---- PyTorch Mobile, saved by PyTorch itself ----
+def torch_mobile():
+    import torch
+
+    torch.manual_seed(9)
+
+    class Tiny(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv = torch.nn.Conv2d(3, 4, 3)
+            self.bn = torch.nn.BatchNorm2d(4)
+            self.fc = torch.nn.Linear(4, 2).half()
+
+        def forward(self, x):
+            y = torch.relu(self.bn(self.conv(x))).mean((2, 3))
+            return self.fc(y.half())
+
+    module = Tiny().eval()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "m.ptl")
+        torch.jit.script(module)._save_for_lite_interpreter(path)
+        with open(path, "rb") as f:
+            data = f.read()
+        with zipfile.ZipFile(path) as archive:
+            root = archive.namelist()[0].split("/")[0]
+            ops = collections.Counter()
+
+            class Reader(pickle.Unpickler):
+                def find_class(self, module_name, name):
+                    return (module_name, name)
+            # The operator tables of bytecode.pkl, read with a loader that builds no objects from globals.
+            for method in Reader(io.BytesIO(archive.read(f"{root}/bytecode.pkl"))).load()[1:]:
+                table = dict(method[1])["operators"]
+                for name, overload, *_ in table:
+                    ops[name] += 1
+    dtypes = collections.Counter()
+    for tensor in module.state_dict().values():
+        dtypes[str(tensor.dtype).replace("torch.", "")] += tensor.numel()
+    truth = {"format": "pytorch", "op_histogram": dict(sorted(ops.items())), "layers": sum(ops.values()),
+             "params": sum(dtypes.values()), "weight_dtype_histogram": dict(sorted(dtypes.items())), "quantized": False,
+             "macs": 0, "macs_unknown_nodes": 0, "inputs": [], "outputs": [],
+             "metadata": {"storages": str(len(module.state_dict())), "mobile_bytecode": "True"}}
+    return data, truth
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     files = {}
     for name, data, truth in [("paddle_v2.nb", paddle_file(2), paddle_truth(2)), ("paddle_v1.nb", paddle_file(1), paddle_truth(1)),
                               ("tflite_metadata.tflite", tflite_with_metadata(), tflite_truth()),
-                              ("tf_convnet.pb", tf_graph(), tf_truth())]:
+                              ("tf_convnet.pb", tf_graph(), tf_truth()), ("torch_mobile.ptl", *torch_mobile())]:
         with open(os.path.join(OUT, name), "wb") as f:
             f.write(data)
         files[name] = {**truth, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}

@@ -29,7 +29,7 @@ public class FuzzTests
             "local/tiny.caffemodel"] },
         { "mnn", ["mnn/squeezenetv1.1.mnn", "mnn/MobileNetV2_224.mnn"] },
         { "tf", ["local/tiny_graph.pb", "formats/tf_convnet.pb"] },
-        { "pytorch", ["local/tiny_mobile.ptl"] },
+        { "pytorch", ["local/tiny_mobile.ptl", "formats/torch_mobile.ptl"] },
         { "paddle", ["formats/paddle_v2.nb", "formats/paddle_v1.nb"] },
     };
 
