@@ -161,7 +161,7 @@ internal sealed class OnnxShapes
     [
         "Reshape", "Slice", "Squeeze", "Unsqueeze", "Pad", "Expand", "Range", "ConstantOfShape", "Tile", "Resize",
         "Upsample", "Split", "TopK", "ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL1",
-        "ReduceL2", "ReduceLogSum", "ReduceLogSumExp", "ReduceSumSquare", "NonZero",
+        "ReduceL2", "ReduceLogSum", "ReduceLogSumExp", "ReduceSumSquare",
     ];
 
     private static readonly HashSet<string> SameShape =
@@ -172,7 +172,7 @@ internal sealed class OnnxShapes
         "Reciprocal", "Sign", "Sin", "Cos", "Tan", "Asin", "Acos", "Atan", "Sinh", "Cosh", "Asinh", "Acosh", "Atanh",
         "IsNaN", "IsInf", "QuantizeLinear", "DequantizeLinear", "LayerNormalization", "Gelu", "Mish", "ThresholdedRelu",
         "Shrink", "CumSum", "Trilu", "EyeLike", "MeanVarianceNormalization", "LpNormalization", "RandomNormalLike",
-        "RandomUniformLike", "Bernoulli", "ScatterND", "ScatterElements", "Scatter", "DynamicQuantizeLinear",
+        "RandomUniformLike", "Bernoulli", "ScatterND", "ScatterElements", "Scatter",
     ];
 
     private static readonly HashSet<string> Broadcasting =
@@ -189,7 +189,7 @@ internal sealed class OnnxShapes
         "Size", "Slice", "Pad", "ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL1",
         "ReduceL2", "ReduceLogSum", "ReduceLogSumExp", "ReduceSumSquare", "ArgMax", "ArgMin", "Resize", "Upsample",
         "Gather", "GatherElements", "Split", "Expand", "Range", "ConstantOfShape", "Tile", "DepthToSpace",
-        "SpaceToDepth", "NonZero", "TopK",
+        "SpaceToDepth", "NonZero", "TopK", "DynamicQuantizeLinear",
     ];
 
     private Dim[]? Input(OnnxNode node, int i) => i < node.Inputs.Count ? Shape(node.Inputs[i]) : null;
