@@ -21,6 +21,11 @@ internal sealed class ModelFacts(string format)
     public SortedDictionary<string, string> Metadata { get; } = new(StringComparer.Ordinal);
     public StructureHash Structure { get; } = new();
 
+    /// <summary>Adds a node's MACs; a total that would pass 2^63 stays at long.MaxValue (only hostile sizes get there).</summary>
+    public void AddMacs(long macs) => Macs = Saturate(Macs, macs);
+
+    public static long Saturate(long total, long add) => add > long.MaxValue - total ? long.MaxValue : total + add;
+
     /// <summary>Counts a node whose MACs cannot be established; it adds nothing to <see cref="Macs"/>.</summary>
     public void UnknownMacs(string node, string op, string reason) => MacsUnknown.Add(new UnknownMacNode(node, op, reason));
 

@@ -428,7 +428,7 @@ internal static class MnnNet
             }
             product *= f;
         }
-        facts.Macs = product > long.MaxValue - facts.Macs ? long.MaxValue : facts.Macs + product;
+        facts.AddMacs(product);
     }
 
     private static Shape? Pooling(FlatTable? pool, Shape? x)

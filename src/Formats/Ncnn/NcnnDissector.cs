@@ -100,7 +100,7 @@ internal static class NcnnDissector
             : HintedOutput(Param(ShapeHintKey)) ?? (layer.Tops.Count > 0 ? shapes.Shape(layer.Tops[0]) : null);
         long? macs = spatial is { } shape && weights <= long.MaxValue / shape.H / shape.W ? weights * shape.H * shape.W : null;
         if (spatial is not null && macs is null) facts.UnknownMacs(layer.Name, layer.Type, "MACs overflow 64 bits");
-        else if (macs is { } value) facts.Macs += value;
+        else if (macs is { } value) facts.AddMacs(value);
         else facts.UnknownMacs(layer.Name, layer.Type, layer.Bottoms.Count > 0
             ? $"the shape of blob '{(layer.Type.StartsWith("Deconvolution", StringComparison.Ordinal) ? layer.Bottoms[0] : layer.Tops.FirstOrDefault())}' is unknown (no Input dims or shape hint reach it)"
             : "the layer has no input blob");

@@ -109,7 +109,7 @@ internal static class OnnxDissector
             if (macs is null) facts.UnknownMacs(node.Name.Length > 0 ? node.Name : node.Outputs.FirstOrDefault() ?? "", node.Key, why!);
             foreach (var totals in main is null ? [all] : new[] { all, main })
             {
-                if (macs is { } value) totals.Macs = Saturating(totals.Macs, value);
+                if (macs is { } value) totals.Macs = ModelFacts.Saturate(totals.Macs, value);
                 else totals.MacsUnknown++;
             }
         }
@@ -123,9 +123,6 @@ internal static class OnnxDissector
         scope.Declare(subgraph);
         return scope;
     }
-
-    /// <summary>A total that would pass 2^63 stays at long.MaxValue instead of wrapping (only hostile files get there).</summary>
-    private static long Saturating(long total, long add) => add > long.MaxValue - total ? long.MaxValue : total + add;
 
     private static void AddConstant(OnnxNode node, ModelFacts facts, Totals all, Totals? main)
     {

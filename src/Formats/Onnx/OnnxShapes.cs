@@ -751,6 +751,7 @@ internal sealed class OnnxShapes
     /// <summary>Elements a slice selects; exact for every int64 start, end and step (done in 128-bit).</summary>
     internal static long SliceLength(long start, long end, long step, long size)
     {
+        if (size <= 0) return 0; // an empty axis stays empty (and has no [0, dim-1] to clamp into)
         Int128 first = start < 0 ? (Int128)start + size : start;
         Int128 last = end < 0 ? (Int128)end + size : end;
         if (step > 0)

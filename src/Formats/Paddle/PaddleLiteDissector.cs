@@ -297,7 +297,7 @@ internal static class PaddleLiteDissector
                 break;
             }
         }
-        if (macs is { } value) facts.Macs += value;
+        if (macs is { } value) facts.AddMacs(value);
         else facts.UnknownMacs(label, op.Type, why);
     }
 

@@ -235,6 +235,6 @@ internal static class TfShapes
             }
             product *= f;
         }
-        facts.Macs = product > long.MaxValue - facts.Macs ? long.MaxValue : facts.Macs + product;
+        facts.AddMacs(product);
     }
 }
