@@ -26,6 +26,7 @@ public class OnnxIdiomTests
         var dissected = Dissect(file);
 
         Assert.Equal(truth.GetProperty("sha256").GetString(), dissected.Sha256);
+        Assert.Equal("onnx", FormatProbe.Identify(Fixtures.Read("idioms/" + file), "assets/" + file)?.Format);
         GroundTruthTests.CompareOnnx(truth, dissected);
         Assert.Equal(truth.GetProperty("flops").GetInt64(), 2 * dissected.Macs);
         Assert.Equal(truth.GetProperty("external_data_initializers").ToString(), dissected.Metadata["external_data_initializers"]);
