@@ -19,8 +19,7 @@ internal static class Fixtures
     /// <summary>The models tools/onnx-idioms.py builds, and their truth from onnx.shape_inference.</summary>
     public static string IdiomsFolder => Path.Combine(Root, "tests", "fixtures", "onnx-idioms");
 
-    private static readonly Lazy<JsonElement> IdiomTruth = new(() =>
-        JsonDocument.Parse(File.ReadAllBytes(Path.Combine(IdiomsFolder, "truth.json"))).RootElement.GetProperty("models").Clone());
+    private static readonly Lazy<JsonElement> IdiomTruth = Models(Path.Combine(IdiomsFolder, "truth.json"));
 
     public static JsonElement Idiom(string file) => IdiomTruth.Value.GetProperty(file);
 
@@ -29,8 +28,11 @@ internal static class Fixtures
     /// <summary>The models tools/format-fixtures.py builds (Paddle-Lite, TFLite metadata, …) with their declared truth.</summary>
     public static string FormatsFolder => Path.Combine(Root, "tests", "fixtures", "formats");
 
-    private static readonly Lazy<JsonElement> FormatTruth = new(() =>
-        JsonDocument.Parse(File.ReadAllBytes(Path.Combine(FormatsFolder, "truth.json"))).RootElement.GetProperty("models").Clone());
+    private static readonly Lazy<JsonElement> FormatTruth = Models(Path.Combine(FormatsFolder, "truth.json"));
+
+    /// <summary>The "models" object of a truth file written by one of the tools/ generators, read once.</summary>
+    public static Lazy<JsonElement> Models(string truthFile) =>
+        new(() => JsonDocument.Parse(File.ReadAllBytes(truthFile)).RootElement.GetProperty("models").Clone());
 
     public static JsonElement Declared(string file) => FormatTruth.Value.GetProperty(file);
 

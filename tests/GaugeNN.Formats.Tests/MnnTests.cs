@@ -9,8 +9,7 @@ namespace GaugeNN.Formats.Tests;
 /// </summary>
 public class MnnTests
 {
-    private static readonly Lazy<JsonElement> Truth = new(() => JsonDocument.Parse(
-        File.ReadAllBytes(Path.Combine(Fixtures.Root, "tests", "fixtures", "mnn-truth.json"))).RootElement.GetProperty("models").Clone());
+    private static readonly Lazy<JsonElement> Truth = Fixtures.Models(Path.Combine(Fixtures.Root, "tests", "fixtures", "mnn-truth.json"));
 
     public static TheoryData<string> Models() => Fixtures.Theory(Truth.Value.EnumerateObject().Select(p => p.Name));
 

@@ -214,16 +214,16 @@ internal static class PaddleLiteDissector
         {
             var span = bytes.Span;
             int at = 0;
-            ushort headerSize = ReadUInt16(span, ref at, origin, "params header_size");
+            uint headerSize = ReadUnsigned(span, ref at, 2, origin, "params header_size");
             if (headerSize < 6) throw new MalformedModelException(Format, origin, "params header_size", $"header of {headerSize} bytes is too short");
             int headerStart = at;
-            ushort declared = ReadUInt16(span, ref at, origin, "params_size");
+            uint declared = ReadUnsigned(span, ref at, 2, origin, "params_size");
             at = headerStart;
             Skip(span, ref at, headerSize, origin, "params header");
             for (int i = 0; i < declared; i++, count++)
             {
-                uint total = ReadUInt32(span, ref at, origin, "param total_size");
-                uint offset = ReadUInt32(span, ref at, origin, "param offset");
+                uint total = ReadUnsigned(span, ref at, 4, origin, "param total_size");
+                uint offset = ReadUnsigned(span, ref at, 4, origin, "param offset");
                 if (offset < 4 || offset > total) throw new MalformedModelException(Format, origin + at, "param offset", $"offset {offset} does not fit total {total}");
                 Skip(span, ref at, offset - 4, origin, "param padding");
                 uint size = total - offset;
@@ -326,19 +326,12 @@ internal static class PaddleLiteDissector
         return false;
     }
 
-    private static ushort ReadUInt16(ReadOnlySpan<byte> span, ref int at, int origin, string field)
+    /// <summary>A little-endian unsigned field of <paramref name="width"/> bytes (2 or 4) at <paramref name="at"/>.</summary>
+    private static uint ReadUnsigned(ReadOnlySpan<byte> span, ref int at, int width, int origin, string field)
     {
-        if (span.Length - at < 2) throw new MalformedModelException(Format, origin + at, field, "runs past the end");
-        ushort value = BinaryPrimitives.ReadUInt16LittleEndian(span[at..]);
-        at += 2;
-        return value;
-    }
-
-    private static uint ReadUInt32(ReadOnlySpan<byte> span, ref int at, int origin, string field)
-    {
-        if (span.Length - at < 4) throw new MalformedModelException(Format, origin + at, field, "runs past the end");
-        uint value = BinaryPrimitives.ReadUInt32LittleEndian(span[at..]);
-        at += 4;
+        if (span.Length - at < width) throw new MalformedModelException(Format, origin + at, field, "runs past the end");
+        uint value = width == 2 ? BinaryPrimitives.ReadUInt16LittleEndian(span[at..]) : BinaryPrimitives.ReadUInt32LittleEndian(span[at..]);
+        at += width;
         return value;
     }
 
