@@ -6,6 +6,7 @@ using GaugeNN.Formats.Dissection;
 using GaugeNN.Formats.Mnn;
 using GaugeNN.Formats.Ncnn;
 using GaugeNN.Formats.Onnx;
+using GaugeNN.Formats.Paddle;
 using GaugeNN.Formats.PyTorch;
 using GaugeNN.Formats.TfGraph;
 using GaugeNN.Formats.Tflite;
@@ -19,7 +20,7 @@ namespace GaugeNN.Formats;
 public static class ModelDissector
 {
     /// <summary>Raised whenever a change alters what a dissection reports, so stored models get re-dissected.</summary>
-    public const int AnalyserVersion = 1;
+    public const int AnalyserVersion = 2;
 
     /// <summary>Above this many bits per byte, a model that does not parse is reported as looking encrypted.</summary>
     public const double EncryptedEntropyBits = 7.5;
@@ -34,7 +35,7 @@ public static class ModelDissector
             var facts = Read(bytes, format);
             var (task, rule) = TaskRules.Infer(facts);
             return new ModelDissected(sha256, AnalyserVersion, facts.Format, facts.Params, facts.Macs,
-                facts.MacsUnknownNodes, facts.Quantized, facts.Layers, facts.Ops.ToList(), facts.WeightDtypes.ToList(),
+                facts.MacsUnknownNodes, facts.MacsUnknown, facts.Quantized, facts.Layers, facts.Ops.ToList(), facts.WeightDtypes.ToList(),
                 facts.Inputs, facts.Outputs, facts.Metadata, facts.Structure.Finish(), task, rule, at);
         }
         catch (Exception e)
@@ -86,6 +87,10 @@ public static class ModelDissector
         "mnn" => MnnNet.Dissect(bytes),
         "tf" => TfGraphDissector.Dissect(bytes.Span),
         "pytorch" => PyTorchDissector.Dissect(bytes),
-        _ => throw new NotSupportedException($"no dissector reads the {format} format yet"),
+        "paddle" => PaddleLiteDissector.Dissect(bytes),
+        // Netron reads DLC from a reverse-engineered schema full of unknown fields; facts must not rest on guesses.
+        "snpe" => throw new NotSupportedException(
+            "not dissected: snpe (Qualcomm does not document the DLC network records inside the container)"),
+        _ => throw new NotSupportedException($"not dissected: {format} (no reader for this format)"),
     };
 }

@@ -66,7 +66,8 @@ public class GroundTruthTests
         Assert.Equal(e.GetProperty("min_runtime_version").GetString(), d.Metadata.GetValueOrDefault("min_runtime_version"));
     }
 
-    private static void CompareOnnx(JsonElement e, ModelDissected d)
+    /// <summary>The ONNX fields of DEFINITIONS.md; also used for the models tools/onnx-idioms.py builds.</summary>
+    internal static void CompareOnnx(JsonElement e, ModelDissected d)
     {
         Assert.Equal(e.GetProperty("params").GetInt64(), d.Params);
         Assert.Equal(e.GetProperty("params_main_graph").ToString(), d.Metadata["params_main_graph"]);

@@ -13,6 +13,8 @@ public class TruncationTests
     [InlineData("tflite", "local/external_buffer.tflite")]
     [InlineData("onnx", "local/shape_ops.onnx")]
     [InlineData("pytorch", "local/tiny_mobile.ptl")]
+    [InlineData("mnn", "mnn/squeezenetv1.1.mnn")]
+    [InlineData("mnn", "mnn/MobileNetV2_224.mnn")]
     public void every_prefix_of_a_valid_file_parses_or_fails_with_the_typed_exception(string format, string key)
     {
         var bytes = Fixtures.Read(key);
@@ -25,6 +27,20 @@ public class TruncationTests
             Assert.True(failure is null or MalformedModelException, $"prefix {length}: {failure}");
         }
     }
+
+    /// <summary>The small fixtures added for issue 9 (format, key); the same check as above, one case each.</summary>
+    public static TheoryData<string, string> NewSmallFixtures()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (string file in Fixtures.IdiomFiles()) data.Add("onnx", "idioms/" + file);
+        foreach (string file in Fixtures.FormatFiles()) data.Add(Fixtures.Declared(file).GetProperty("format").GetString()!, "formats/" + file);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(NewSmallFixtures))]
+    public void every_prefix_of_a_new_small_fixture_parses_or_fails_with_the_typed_exception(string format, string key) =>
+        every_prefix_of_a_valid_file_parses_or_fails_with_the_typed_exception(format, key);
 
     [Fact]
     public void a_tflite_prefix_is_never_mistaken_for_a_whole_model()

@@ -48,7 +48,7 @@ internal static class CaffeDissector
             var bottoms = layer.Scalars("bottom").ToList();
             var tops = layer.Scalars("top").ToList();
             var input = bottoms.Count > 0 && shapes.TryGetValue(bottoms[0], out var s) ? s : null;
-            long[]? output = Propagate(Normalize(type), layer, input, bottoms, shapes, facts);
+            long[]? output = PropagateOrUnknown(Normalize(type), layer, input, bottoms, shapes, facts);
             if (Normalize(type) == "input")
             {
                 var declared = layer.Message("input_param")?.Messages("shape").ToList() ?? [];
@@ -57,7 +57,7 @@ internal static class CaffeDissector
                     var dims = i < declared.Count ? declared[i].Scalars("dim").Select(ParseDim).ToArray() : null;
                     if (dims is null) continue;
                     shapes[tops[i]] = dims;
-                    facts.Inputs.Add(new TensorSpec(tops[i], dims.Select(d => (long?)d).ToList(), "FLOAT32"));
+                    facts.Inputs.Add(TensorSpec.Of(tops[i], dims.Select(d => (long?)d).ToList(), "FLOAT32"));
                 }
                 continue;
             }
@@ -82,7 +82,7 @@ internal static class CaffeDissector
             long[]? dims = i < inputShapes.Count ? inputShapes[i].Scalars("dim").Select(ParseDim).ToArray()
                 : flatDims.Count >= 4 * (i + 1) ? flatDims.Skip(4 * i).Take(4).ToArray() : null;
             if (dims is not null) shapes[names[i]] = dims;
-            facts.Inputs.Add(new TensorSpec(names[i], dims?.Select(d => (long?)d).ToList() ?? [], "FLOAT32"));
+            facts.Inputs.Add(TensorSpec.Of(names[i], dims?.Select(d => (long?)d).ToList() ?? [], "FLOAT32"));
         }
     }
 
@@ -93,6 +93,24 @@ internal static class CaffeDissector
     /// <summary>Lower-case type without underscores, so "InnerProduct" and legacy "INNER_PRODUCT" compare equal.</summary>
     private static string Normalize(string type) => type.Replace("_", "").ToLowerInvariant();
 
+    /// <summary>Best effort: a layer whose shape arithmetic overflows has no output shape and, if it counts, unknown MACs.</summary>
+    private static long[]? PropagateOrUnknown(string type, TextMessage layer, long[]? input, List<string> bottoms,
+        Dictionary<string, long[]> shapes, ModelFacts facts)
+    {
+        try
+        {
+            return Propagate(type, layer, input, bottoms, shapes, facts);
+        }
+        catch (OverflowException)
+        {
+            if (type is "convolution" or "innerproduct") Unknown(facts, layer, "shape arithmetic overflows");
+            return null;
+        }
+    }
+
+    private static void Unknown(ModelFacts facts, TextMessage layer, string reason) =>
+        facts.UnknownMacs(layer.Scalar("name") ?? "", layer.Scalar("type") ?? "", reason);
+
     private static long[]? Propagate(string type, TextMessage layer, long[]? input, List<string> bottoms,
         Dictionary<string, long[]> shapes, ModelFacts facts)
     {
@@ -100,15 +118,17 @@ internal static class CaffeDissector
         {
             case "convolution":
                 var conv = layer.Message("convolution_param");
-                if (input is not { Length: 4 } || conv is null) { facts.MacsUnknownNodes++; return null; }
-                return Convolution(conv, input, facts);
+                if (conv is null) { Unknown(facts, layer, "no convolution_param"); return null; }
+                if (input is not { Length: 4 }) { Unknown(facts, layer, InputUnknown(input, bottoms)); return null; }
+                return Convolution(conv, layer, input, facts);
             case "innerproduct":
                 var ip = layer.Message("inner_product_param");
                 long outputs = ip?.Long("num_output") ?? 0;
-                if (input is null || outputs <= 0) { facts.MacsUnknownNodes++; return null; }
+                if (outputs <= 0) { Unknown(facts, layer, "num_output is not positive"); return null; }
+                if (input is null) { Unknown(facts, layer, InputUnknown(input, bottoms)); return null; }
                 int axis = (int)(ip!.Long("axis") ?? 1);
                 if (axis < 0) axis += input.Length;
-                if (axis < 0 || axis > input.Length) { facts.MacsUnknownNodes++; return null; }
+                if (axis < 0 || axis > input.Length) { Unknown(facts, layer, $"axis {axis} is outside the input's rank"); return null; }
                 long k = input[axis..].Aggregate(1L, (p, d) => p * d);
                 long batch = input[..axis].Aggregate(1L, (p, d) => p * d);
                 facts.Macs += batch * outputs * k;
@@ -135,7 +155,11 @@ internal static class CaffeDissector
         }
     }
 
-    private static long[]? Convolution(TextMessage conv, long[] input, ModelFacts facts)
+    private static string InputUnknown(long[]? input, List<string> bottoms) => input is null
+        ? $"the shape of input '{(bottoms.Count > 0 ? bottoms[0] : "")}' is unknown (no declared input dims reach it)"
+        : $"input '{bottoms[0]}' has rank {input.Length}, not 4";
+
+    private static long[]? Convolution(TextMessage conv, TextMessage layer, long[] input, ModelFacts facts)
     {
         long outputs = conv.Long("num_output") ?? 0;
         long group = conv.Long("group") ?? 1;
@@ -148,7 +172,7 @@ internal static class CaffeDissector
         long dh = dilation.Count > 0 ? dilation[0] : 1, dw = dilation.Count > 1 ? dilation[1] : dh;
         if (outputs <= 0 || group <= 0 || kh <= 0 || kw <= 0 || sh <= 0 || sw <= 0 || input[1] % group != 0)
         {
-            facts.MacsUnknownNodes++;
+            Unknown(facts, layer, "convolution_param is not a valid convolution for its input");
             return null;
         }
         long oh = (input[2] + 2 * ph - (dh * (kh - 1) + 1)) / sh + 1;
@@ -223,7 +247,7 @@ internal static class CaffeDissector
                 ReadBinaryLayer(ref layer, isLegacy, facts);
             }
             else if (field == CaffeFields.Net.Input && wire == WireType.LengthDelimited)
-                facts.Inputs.Add(new TensorSpec(reader.ReadString("NetParameter.input"), [], "FLOAT32"));
+                facts.Inputs.Add(TensorSpec.Of(reader.ReadString("NetParameter.input"), [], "FLOAT32"));
             else
                 reader.Skip(wire, "NetParameter field");
         }
@@ -235,13 +259,15 @@ internal static class CaffeDissector
 
     private static void ReadBinaryLayer(ref ProtoReader layer, bool legacy, ModelFacts facts)
     {
-        string type = "";
+        string type = "", name = "";
+        int nameField = legacy ? CaffeFields.LegacyLayer.Name : CaffeFields.Layer.Name;
         int typeField = legacy ? CaffeFields.LegacyLayer.Type : CaffeFields.Layer.Type;
         int blobsField = legacy ? CaffeFields.LegacyLayer.Blobs : CaffeFields.Layer.Blobs;
         while (layer.TryReadTag(out int field, out var wire))
         {
-            if (field == typeField && !legacy && wire == WireType.LengthDelimited) type = layer.ReadString("type");
-            else if (field == typeField && legacy && wire == WireType.Varint) type = CaffeLegacyTypes.Name((int)layer.ReadVarint("type"));
+            if (field == nameField && wire == WireType.LengthDelimited) name = layer.ReadString("name");
+            else if (field == typeField && !legacy && wire == WireType.LengthDelimited) type = layer.ReadString("type");
+            else if (field == typeField && legacy && wire == WireType.Varint) type = CaffeLegacyTypes.Name(layer.ReadInt32("type"));
             else if (field == blobsField && wire == WireType.LengthDelimited)
             {
                 var blob = layer.ReadMessage("blobs");
@@ -252,7 +278,8 @@ internal static class CaffeDissector
         facts.Layers++;
         facts.Ops.Add(type);
         facts.Structure.Add(type);
-        if (Normalize(type) is "convolution" or "innerproduct") facts.MacsUnknownNodes++;
+        if (Normalize(type) is "convolution" or "innerproduct")
+            facts.UnknownMacs(name, type, "a caffemodel declares no input dims to propagate");
     }
 
     private static long BlobElements(ref ProtoReader blob)
@@ -263,21 +290,21 @@ internal static class CaffeDissector
         {
             switch (field)
             {
-                case CaffeFields.Blob.Num when wire == WireType.Varint: num = (long)blob.ReadVarint("num"); break;
-                case CaffeFields.Blob.Channels when wire == WireType.Varint: channels = (long)blob.ReadVarint("channels"); break;
-                case CaffeFields.Blob.Height when wire == WireType.Varint: height = (long)blob.ReadVarint("height"); break;
-                case CaffeFields.Blob.Width when wire == WireType.Varint: width = (long)blob.ReadVarint("width"); break;
+                case CaffeFields.Blob.Num when wire == WireType.Varint: num = blob.ReadInt64("num"); break;
+                case CaffeFields.Blob.Channels when wire == WireType.Varint: channels = blob.ReadInt64("channels"); break;
+                case CaffeFields.Blob.Height when wire == WireType.Varint: height = blob.ReadInt64("height"); break;
+                case CaffeFields.Blob.Width when wire == WireType.Varint: width = blob.ReadInt64("width"); break;
                 case CaffeFields.Blob.Shape when wire == WireType.LengthDelimited:
                     shape = [];
                     var shapeReader = blob.ReadMessage("shape");
                     while (shapeReader.TryReadTag(out int dimField, out var dimWire))
                     {
                         if (dimField != CaffeFields.BlobShape.Dim) { shapeReader.Skip(dimWire, "BlobShape field"); continue; }
-                        if (dimWire == WireType.Varint) shape.Add((long)shapeReader.ReadVarint("dim"));
+                        if (dimWire == WireType.Varint) shape.Add(shapeReader.ReadInt64("dim"));
                         else
                         {
                             var packed = shapeReader.ReadMessage("dim");
-                            while (!packed.AtEnd) shape.Add((long)packed.ReadVarint("dim"));
+                            while (!packed.AtEnd) shape.Add(packed.ReadInt64("dim"));
                         }
                     }
                     break;

@@ -10,7 +10,8 @@ internal sealed class ModelFacts(string format)
     public string Format { get; } = format;
     public long Params { get; set; }
     public long Macs { get; set; }
-    public long MacsUnknownNodes { get; set; }
+    public long MacsUnknownNodes => MacsUnknown.Count;
+    public List<UnknownMacNode> MacsUnknown { get; } = [];
     public bool Quantized { get; set; }
     public int Layers { get; set; }
     public Histogram Ops { get; } = new();
@@ -19,6 +20,14 @@ internal sealed class ModelFacts(string format)
     public List<TensorSpec> Outputs { get; } = [];
     public SortedDictionary<string, string> Metadata { get; } = new(StringComparer.Ordinal);
     public StructureHash Structure { get; } = new();
+
+    /// <summary>Adds a node's MACs; a total that would pass 2^63 stays at long.MaxValue (only hostile sizes get there).</summary>
+    public void AddMacs(long macs) => Macs = Saturate(Macs, macs);
+
+    public static long Saturate(long total, long add) => add > long.MaxValue - total ? long.MaxValue : total + add;
+
+    /// <summary>Counts a node whose MACs cannot be established; it adds nothing to <see cref="Macs"/>.</summary>
+    public void UnknownMacs(string node, string op, string reason) => MacsUnknown.Add(new UnknownMacNode(node, op, reason));
 
     /// <summary>Free text that names what the model is for (description, graph and tensor names), for task rules.</summary>
     public List<string> Names { get; } = [];

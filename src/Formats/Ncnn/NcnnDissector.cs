@@ -49,7 +49,7 @@ internal static class NcnnDissector
             facts.Names.Add(layer.Name);
             if (layer.Type == "Input" && layer.Tops.Count > 0)
             {
-                facts.Inputs.Add(new TensorSpec(layer.Tops[0], InputShape(layer), "FLOAT32"));
+                facts.Inputs.Add(TensorSpec.Of(layer.Tops[0], InputShape(layer), "FLOAT32"));
                 facts.Metadata[$"input.{layer.Tops[0]}.params"] = string.Join(';', layer.Params.Select(p => $"{p.Key}={p.Value}"));
             }
             AddWeightsAndMacs(layer, facts, shapes);
@@ -98,8 +98,12 @@ internal static class NcnnDissector
         // Each output pixel of a convolution multiplies every weight once; a deconvolution does so per input pixel.
         var spatial = layer.Type.StartsWith("Deconvolution", StringComparison.Ordinal) ? input
             : HintedOutput(Param(ShapeHintKey)) ?? (layer.Tops.Count > 0 ? shapes.Shape(layer.Tops[0]) : null);
-        if (spatial is { } shape) facts.Macs += weights * shape.H * shape.W;
-        else facts.MacsUnknownNodes++;
+        long? macs = spatial is { } shape && weights <= long.MaxValue / shape.H / shape.W ? weights * shape.H * shape.W : null;
+        if (spatial is not null && macs is null) facts.UnknownMacs(layer.Name, layer.Type, "MACs overflow 64 bits");
+        else if (macs is { } value) facts.AddMacs(value);
+        else facts.UnknownMacs(layer.Name, layer.Type, layer.Bottoms.Count > 0
+            ? $"the shape of blob '{(layer.Type.StartsWith("Deconvolution", StringComparison.Ordinal) ? layer.Bottoms[0] : layer.Tops.FirstOrDefault())}' is unknown (no Input dims or shape hint reach it)"
+            : "the layer has no input blob");
     }
 
     /// <summary>The converter's output shape hint: the array count, then dims, w, h, (d,) c; 3-D hints only.</summary>

@@ -21,8 +21,26 @@ internal sealed class NcnnShapes
 
     public void Propagate(string type, IReadOnlyList<string> bottoms, IReadOnlyList<string> tops, Func<int, long?> param)
     {
+        NcnnShape? output;
+        try
+        {
+            output = Output(type, bottoms, param);
+        }
+        catch (OverflowException)
+        {
+            output = null; // hostile sizes: the tops stay unknown, the layer's other facts stand
+        }
+        foreach (string top in tops)
+        {
+            if (output is { C: > 0, H: > 0, W: > 0 } shape) _shapes[top] = shape;
+            else _shapes.Remove(top);
+        }
+    }
+
+    private NcnnShape? Output(string type, IReadOnlyList<string> bottoms, Func<int, long?> param)
+    {
         var input = bottoms.Count > 0 ? Shape(bottoms[0]) : null;
-        NcnnShape? output = type switch
+        return type switch
         {
             "Input" => param(0) is > 0 and var w && param(1) is > 0 and var h && param(2) is > 0 and var c
                 ? new NcnnShape(c, h, w) : null,
@@ -37,11 +55,6 @@ internal sealed class NcnnShapes
                 or "Softmax" or "UnaryOp" or "Power" or "Noop" or "LRN" or "AbsVal" or "BNLL" => input,
             _ => null,
         };
-        foreach (string top in tops)
-        {
-            if (output is { C: > 0, H: > 0, W: > 0 } shape) _shapes[top] = shape;
-            else _shapes.Remove(top);
-        }
     }
 
     private static NcnnShape? Convolution(NcnnShape x, Func<int, long?> param)

@@ -5,18 +5,35 @@ using GaugeNN.Formats.Dissection;
 namespace GaugeNN.Formats.Onnx;
 
 /// <summary>
-/// Dissects an ONNX model: op histogram, params and weight dtypes (initializers plus Constant nodes), quantization
-/// ops, and MACs of Conv / ConvTranspose / Gemm / MatMul from propagated shapes, over the main graph and every nested
-/// subgraph (If branches, Loop and Scan bodies, each counted once).
+/// Dissects an ONNX model: op histogram, params and weight dtypes (initializers plus Constant nodes; external-data
+/// initializers by their declared dims), quantization ops, and MACs of Conv / ConvTranspose / Gemm / MatMul from
+/// propagated shapes, over the main graph and every nested subgraph (If branches, Loop and Scan bodies, each counted
+/// once). Shapes are best effort: a node whose MACs need a shape that cannot be inferred is an unknown-MAC node with
+/// the reason; everything the file states is still reported.
 /// </summary>
 internal static class OnnxDissector
 {
     private sealed class Totals
     {
-        public long Params, Macs, MacsUnknown, Subgraphs, Int8Initializers;
+        public long Params, Macs, MacsUnknown, Subgraphs, Int8Initializers, ExternalInitializers;
     }
 
-    public static ModelFacts Dissect(ReadOnlySpan<byte> bytes)
+    public static ModelFacts Dissect(ReadOnlySpan<byte> bytes) => Dissect(bytes, null);
+
+    /// <summary>The shape inferred for every tensor a node produces, keyed <c>graph name/tensor</c> (null: none).</summary>
+    internal static Dictionary<string, Dim[]?> TensorShapes(ReadOnlySpan<byte> bytes)
+    {
+        var shapes = new Dictionary<string, Dim[]?>(StringComparer.Ordinal);
+        Dissect(bytes, (graph, scope) =>
+        {
+            foreach (var node in graph.Nodes)
+            foreach (string output in node.Outputs.Where(o => o.Length > 0))
+                shapes[$"{graph.Name}/{output}"] = scope.Shape(output);
+        });
+        return shapes;
+    }
+
+    private static ModelFacts Dissect(ReadOnlySpan<byte> bytes, Action<OnnxGraph, OnnxShapes>? inspect)
     {
         var model = OnnxModelReader.Read(bytes);
         var facts = new ModelFacts("onnx");
@@ -24,7 +41,8 @@ internal static class OnnxDissector
         var main = new Totals();
         var shapes = new OnnxShapes(model.DefaultOpset);
         int mainNodes = model.Graph.Nodes.Count;
-        Visit(model.Graph, shapes, facts, all, main, depth: 0);
+        shapes.Declare(model.Graph);
+        Visit(model.Graph, shapes, facts, all, main, depth: 0, inspect);
 
         var initializers = model.Graph.Initializers.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var input in model.Graph.Inputs.Where(i => !initializers.Contains(i.Name)))
@@ -33,7 +51,6 @@ internal static class OnnxDissector
 
         facts.Params = all.Params;
         facts.Macs = all.Macs;
-        facts.MacsUnknownNodes = all.MacsUnknown;
         var meta = facts.Metadata;
         meta["ir_version"] = model.IrVersion.ToString();
         meta["opset_import"] = string.Join(',', model.OpsetImports.Select(o => $"{o.Domain}:{o.Version}"));
@@ -45,19 +62,26 @@ internal static class OnnxDissector
         meta["macs_unknown_nodes_main_graph"] = main.MacsUnknown.ToString();
         meta["subgraph_count"] = all.Subgraphs.ToString();
         meta["int8_uint8_initializers"] = all.Int8Initializers.ToString();
+        meta["external_data_initializers"] = all.ExternalInitializers.ToString();
+        if (model.Domain.Length > 0) meta["model_domain"] = model.Domain;
+        if (model.ModelVersion != 0) meta["model_version"] = model.ModelVersion.ToString();
+        foreach (var (key, value) in model.MetadataProps) meta["metadata_props." + key] = value;
+        if (model.Functions.Count > 0) meta["local_functions"] = string.Join(',', model.Functions.Select(f => $"{f.Name}={f.Nodes}"));
         facts.Names.Add(model.Graph.Name);
         facts.Names.AddRange(facts.Inputs.Concat(facts.Outputs).Select(t => t.Name));
         return facts;
     }
 
-    private static void Visit(OnnxGraph graph, OnnxShapes shapes, ModelFacts facts, Totals all, Totals? main, int depth)
+    /// <summary>Counts a graph whose scope (<paramref name="shapes"/>) already holds its inputs' shapes.</summary>
+    private static void Visit(OnnxGraph graph, OnnxShapes shapes, ModelFacts facts, Totals all, Totals? main, int depth,
+        Action<OnnxGraph, OnnxShapes>? inspect)
     {
-        shapes.Declare(graph);
         foreach (var tensor in graph.Initializers)
         {
             long elements = Elements(tensor.Dims);
             AddWeights(facts, all, main, elements, tensor.DataType);
             if (tensor.DataType is OnnxDataTypes.Int8 or OnnxDataTypes.Uint8) all.Int8Initializers++;
+            if (tensor.External) all.ExternalInitializers++;
             facts.Structure.AddName(tensor.Name);
             facts.Structure.Add(tensor.DataType);
             foreach (long d in tensor.Dims) facts.Structure.Add(d);
@@ -69,21 +93,35 @@ internal static class OnnxDissector
             if (IsQuantizationOp(node)) facts.Quantized = true;
             if (node.OpType == "Constant" && node.IsDefaultDomain) AddConstant(node, facts, all, main);
             HashNode(node, facts.Structure, depth);
+            var bodies = new List<(OnnxGraph, OnnxShapes)>();
             foreach (var attribute in node.Attributes)
             foreach (var subgraph in attribute.Graphs)
             {
                 all.Subgraphs++;
-                Visit(subgraph, shapes.Nested(), facts, all, null, depth + 1);
+                var scope = node.IsDefaultDomain && node.OpType is "Loop" or "Scan" ? shapes.BodyScope(node, subgraph) : Branch(shapes, subgraph);
+                Visit(subgraph, scope, facts, all, null, depth + 1, inspect);
+                bodies.Add((subgraph, scope));
             }
-            shapes.Infer(node);
+            if (node.IsDefaultDomain && node.OpType is "If" or "Loop" or "Scan") shapes.InferControlFlow(node, bodies);
+            else shapes.Infer(node);
             if (!node.IsDefaultDomain || node.OpType is not ("Conv" or "ConvTranspose" or "Gemm" or "MatMul")) continue;
-            long? macs = OnnxMacs.Of(node, shapes);
+            var (macs, why) = OnnxMacs.Of(node, shapes);
+            if (macs is null) facts.UnknownMacs(node.Name.Length > 0 ? node.Name : node.Outputs.FirstOrDefault() ?? "", node.Key, why!);
             foreach (var totals in main is null ? [all] : new[] { all, main })
             {
-                if (macs is { } value) totals.Macs += value;
+                if (macs is { } value) totals.Macs = ModelFacts.Saturate(totals.Macs, value);
                 else totals.MacsUnknown++;
             }
         }
+        inspect?.Invoke(graph, shapes);
+    }
+
+    /// <summary>An If branch (or a subgraph of an op with no scoping rule here): the outer names plus its own.</summary>
+    private static OnnxShapes Branch(OnnxShapes outer, OnnxGraph subgraph)
+    {
+        var scope = outer.Nested();
+        scope.Declare(subgraph);
+        return scope;
     }
 
     private static void AddConstant(OnnxNode node, ModelFacts facts, Totals all, Totals? main)
@@ -146,67 +184,81 @@ internal static class OnnxDissector
         }
     }
 
+    /// <summary>Declared I/O: dim_value as a number, dim_param kept as the dimension's name (batch, sequence, …).</summary>
     private static TensorSpec Spec(OnnxValueInfo info) =>
-        new(info.Name, (info.Shape ?? []).Select(d => d.Value).ToList(), OnnxDataTypes.Name(info.ElemType));
+        new(info.Name, (info.Shape ?? []).Select(d => d.Value).ToList(), (info.Shape ?? []).Select(d => d.Param).ToList(),
+            OnnxDataTypes.Name(info.ElemType));
 }
 
-/// <summary>MACs of Conv / ConvTranspose / Gemm / MatMul per DEFINITIONS.md; null when a needed dimension is unknown.</summary>
+/// <summary>
+/// MACs of Conv / ConvTranspose / Gemm / MatMul per DEFINITIONS.md; without a number, the reason: which operand has no
+/// shape (and why), or which needed dimension is symbolic or unknown.
+/// </summary>
 internal static class OnnxMacs
 {
-    public static long? Of(OnnxNode node, OnnxShapes shapes)
+    public static (long? Macs, string? Why) Of(OnnxNode node, OnnxShapes shapes)
     {
-        Dim[]? Input(int i) => i < node.Inputs.Count ? shapes.Shape(node.Inputs[i]) : null;
-        var output = node.Outputs.Count > 0 ? shapes.Shape(node.Outputs[0]) : null;
+        string Operand(int i) => i < node.Inputs.Count ? node.Inputs[i] : "";
+        string output = node.Outputs.Count > 0 ? node.Outputs[0] : "";
+        Dim[]? Shape(string name) => shapes.Shape(name);
         switch (node.OpType)
         {
             case "Conv":
             {
-                var w = Input(1);
-                if (output is not { Length: >= 3 } || w is not { Length: >= 3 } || w.Length != output.Length) return null;
-                return Product([Batch(output[0]), .. output[2..], output[1], .. w[2..], w[1]]);
+                var y = Shape(output);
+                var w = Shape(Operand(1));
+                if (y is null) return (null, shapes.Why(output));
+                if (w is null) return (null, shapes.Why(Operand(1)));
+                if (y.Length < 3 || w.Length != y.Length) return (null, $"output rank {y.Length} and weight rank {w.Length} do not fit a convolution");
+                return Product([(Batch(y[0]), output, 0), .. Dims(y, output, 2), (y[1], output, 1), .. Dims(w, Operand(1), 2), (w[1], Operand(1), 1)]);
             }
             case "ConvTranspose":
             {
-                var x = Input(0);
-                var w = Input(1);
-                if (x is not { Length: >= 3 } || w is not { Length: >= 3 } || w.Length != x.Length) return null;
-                return Product([Batch(x[0]), .. x[2..], x[1], .. w[2..], w[1]]);
+                var x = Shape(Operand(0));
+                var w = Shape(Operand(1));
+                if (x is null) return (null, shapes.Why(Operand(0)));
+                if (w is null) return (null, shapes.Why(Operand(1)));
+                if (x.Length < 3 || w.Length != x.Length) return (null, $"input rank {x.Length} and weight rank {w.Length} do not fit a transposed convolution");
+                return Product([(Batch(x[0]), Operand(0), 0), .. Dims(x, Operand(0), 2), (x[1], Operand(0), 1), .. Dims(w, Operand(1), 2), (w[1], Operand(1), 1)]);
             }
             case "Gemm":
             {
-                var a = Input(0);
-                var b = Input(1);
-                if (a is not { Length: 2 } || b is not { Length: 2 }) return null;
+                var a = Shape(Operand(0));
+                var b = Shape(Operand(1));
+                if (a is null) return (null, shapes.Why(Operand(0)));
+                if (b is null) return (null, shapes.Why(Operand(1)));
+                if (a.Length != 2 || b.Length != 2) return (null, "Gemm operands are not both 2-D");
                 bool transA = node.Int("transA", 0) == 1, transB = node.Int("transB", 0) == 1;
-                var m = Batch(transA ? a[1] : a[0]);
-                var k = transA ? a[0] : a[1];
-                var n = transB ? b[0] : b[1];
-                return Product([m, k, n]);
+                return Product([(Batch(transA ? a[1] : a[0]), Operand(0), transA ? 1 : 0), (transA ? a[0] : a[1], Operand(0), transA ? 0 : 1),
+                    (transB ? b[0] : b[1], Operand(1), transB ? 0 : 1)]);
             }
             default:
             {
-                var a = Input(0);
-                var b = Input(1);
-                if (a is not { Length: >= 1 } || b is not { Length: >= 1 }) return null;
+                var a = Shape(Operand(0));
+                var b = Shape(Operand(1));
+                if (a is null) return (null, shapes.Why(Operand(0)));
+                if (b is null) return (null, shapes.Why(Operand(1)));
+                if (a.Length == 0 || b.Length == 0) return (null, "a MatMul operand is a scalar");
                 var left = a.Length == 1 ? [Dim.Of(1), a[0]] : (Dim[])a.Clone();
                 if (a.Length >= 2) left[0] = Batch(left[0]);
                 var right = b.Length == 1 ? [b[0], Dim.Of(1)] : b;
-                var k = left[^1];
-                var m = left[^2];
-                var n = right[^1];
                 int batchRank = Math.Max(left.Length, right.Length) - 2;
-                var dims = new List<Dim> { m, n, k };
+                var dims = new List<(Dim, string, int)> { (left[^2], Operand(0), a.Length - 2), (right[^1], Operand(1), b.Length - 1), (left[^1], Operand(0), a.Length - 1) };
                 for (int i = 0; i < batchRank; i++)
                 {
                     var l = At(left, i, batchRank);
                     var r = At(right, i, batchRank);
-                    if (!l.Known || !r.Known) return null;
-                    dims.Add(Dim.Of(Math.Max(l.Value!.Value, r.Value!.Value)));
+                    if (!l.Known) return (null, Unknown(l, Operand(0), i));
+                    if (!r.Known) return (null, Unknown(r, Operand(1), i));
+                    dims.Add((Dim.Of(Math.Max(l.Value!.Value, r.Value!.Value)), Operand(0), i));
                 }
                 return Product(dims);
             }
         }
     }
+
+    private static IEnumerable<(Dim, string, int)> Dims(Dim[] shape, string name, int from) =>
+        shape.Skip(from).Select((d, i) => (d, name, i + from));
 
     private static Dim Batch(Dim d) => d.Known ? d : Dim.Of(1);
 
@@ -216,14 +268,19 @@ internal static class OnnxMacs
         return j < 0 ? Dim.Of(1) : shape[j];
     }
 
-    private static long? Product(IEnumerable<Dim> dims)
+    private static string Unknown(Dim d, string name, int axis) => d.Param is { } symbol
+        ? $"dimension {axis} of '{name}' is symbolic ('{symbol}')"
+        : $"dimension {axis} of '{name}' is unknown";
+
+    private static (long?, string?) Product(IEnumerable<(Dim Dim, string Name, int Axis)> dims)
     {
         long product = 1;
-        foreach (var d in dims)
+        foreach (var (d, name, axis) in dims)
         {
-            if (d.Value is not { } v || v < 0) return null;
+            if (d.Value is not { } v) return (null, Unknown(d, name, axis));
+            if (v < 0) return (null, $"dimension {axis} of '{name}' is negative");
             product = v != 0 && product > long.MaxValue / v ? long.MaxValue : product * v;
         }
-        return product;
+        return (product, null);
     }
 }

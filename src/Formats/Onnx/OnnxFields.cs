@@ -22,7 +22,7 @@ internal static class OnnxFields
 
     public static class Node
     {
-        public const int Input = 1, Output = 2, OpType = 4, Attribute = 5, Domain = 7;
+        public const int Input = 1, Output = 2, Name = 3, OpType = 4, Attribute = 5, Domain = 7;
     }
 
     public static class Attribute
@@ -33,7 +33,21 @@ internal static class OnnxFields
 
     public static class Tensor
     {
-        public const int Dims = 1, DataType = 2, Int32Data = 5, Int64Data = 7, Name = 8, RawData = 9;
+        public const int Dims = 1, DataType = 2, FloatData = 4, Int32Data = 5, Int64Data = 7, Name = 8, RawData = 9,
+            ExternalData = 13, DataLocation = 14;
+
+        /// <summary>TensorProto.DataLocation EXTERNAL.</summary>
+        public const ulong External = 1;
+    }
+
+    public static class Entry
+    {
+        public const int Key = 1, Value = 2;
+    }
+
+    public static class Function
+    {
+        public const int Name = 1, Node = 7, Domain = 10;
     }
 
     public static class SparseTensor

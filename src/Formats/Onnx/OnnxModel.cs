@@ -12,7 +12,12 @@ internal readonly record struct Dim(long? Value, string? Param)
     public bool Known => Value is not null;
 }
 
-internal sealed record OnnxTensor(string Name, long[] Dims, int DataType, long[]? IntValues);
+/// <summary>
+/// An initializer or tensor attribute: dims and type; the values only of small integer and float tensors (the
+/// operands shape rules read); <see cref="External"/> when its bytes live in another file (external data).
+/// </summary>
+internal sealed record OnnxTensor(string Name, long[] Dims, int DataType, long[]? IntValues, float[]? FloatValues = null,
+    bool External = false);
 
 internal sealed record OnnxValueInfo(string Name, Dim[]? Shape, int ElemType);
 
@@ -29,12 +34,14 @@ internal sealed class OnnxAttribute
     public int SparseDataType { get; set; }
     public List<long> Ints { get; } = [];
     public int FloatCount { get; set; }
+    public List<float> Floats { get; } = [];
     public int StringCount { get; set; }
     public List<OnnxGraph> Graphs { get; } = [];
 }
 
 internal sealed class OnnxNode
 {
+    public string Name { get; set; } = "";
     public string OpType { get; set; } = "";
     public string Domain { get; set; } = "";
     public List<string> Inputs { get; } = [];
@@ -66,6 +73,11 @@ internal sealed class OnnxModel
     public string ProducerVersion { get; set; } = "";
     public List<(string Domain, long Version)> OpsetImports { get; } = [];
     public OnnxGraph Graph { get; set; } = new();
+    public string Domain { get; set; } = "";
+    public long ModelVersion { get; set; }
+    public List<(string Key, string Value)> MetadataProps { get; } = [];
+    /// <summary>Model-local functions as <c>domain::name</c> with their node counts (bodies are not expanded).</summary>
+    public List<(string Name, int Nodes)> Functions { get; } = [];
 
     public long DefaultOpset => OpsetImports.Where(o => o.Domain is "" or "ai.onnx").Select(o => o.Version).DefaultIfEmpty(1).Max();
 }
@@ -107,6 +119,24 @@ internal static class OnnxModelReader
                     var opset = reader.ReadMessage("opset_import");
                     model.OpsetImports.Add(ReadOpset(ref opset));
                     break;
+                case OnnxFields.Model.Domain:
+                    Expect(ref reader, wire, WireType.LengthDelimited, "domain");
+                    model.Domain = reader.ReadString("domain");
+                    break;
+                case OnnxFields.Model.ModelVersion:
+                    Expect(ref reader, wire, WireType.Varint, "model_version");
+                    model.ModelVersion = reader.ReadInt64("model_version");
+                    break;
+                case OnnxFields.Model.MetadataProps:
+                    Expect(ref reader, wire, WireType.LengthDelimited, "metadata_props");
+                    var entry = reader.ReadMessage("metadata_props");
+                    model.MetadataProps.Add(ReadEntry(ref entry));
+                    break;
+                case OnnxFields.Model.Functions:
+                    Expect(ref reader, wire, WireType.LengthDelimited, "functions");
+                    var function = reader.ReadMessage("functions");
+                    model.Functions.Add(ReadFunction(ref function));
+                    break;
                 case OnnxFields.Model.Graph:
                     Expect(ref reader, wire, WireType.LengthDelimited, "graph");
                     var graph = reader.ReadMessage("graph");
@@ -120,6 +150,39 @@ internal static class OnnxModelReader
         }
         if (!hasGraph) throw reader.Fail("graph", "the model has no graph");
         return model;
+    }
+
+    /// <summary>A StringStringEntryProto (metadata_props, external_data).</summary>
+    private static (string Key, string Value) ReadEntry(ref ProtoReader reader)
+    {
+        string key = "", value = "";
+        while (reader.TryReadTag(out int field, out var wire))
+        {
+            if (field == OnnxFields.Entry.Key && wire == WireType.LengthDelimited) key = reader.ReadString("entry.key");
+            else if (field == OnnxFields.Entry.Value && wire == WireType.LengthDelimited) value = reader.ReadString("entry.value");
+            else reader.Skip(wire, "StringStringEntryProto field");
+        }
+        return (key, value);
+    }
+
+    /// <summary>A FunctionProto's name and node count; its nodes are checked to be NodeProtos but not kept.</summary>
+    private static (string, int) ReadFunction(ref ProtoReader reader)
+    {
+        string name = "", domain = "";
+        int nodes = 0;
+        while (reader.TryReadTag(out int field, out var wire))
+        {
+            if (field == OnnxFields.Function.Name && wire == WireType.LengthDelimited) name = reader.ReadString("function.name");
+            else if (field == OnnxFields.Function.Domain && wire == WireType.LengthDelimited) domain = reader.ReadString("function.domain");
+            else if (field == OnnxFields.Function.Node && wire == WireType.LengthDelimited)
+            {
+                var node = reader.ReadMessage("function.node");
+                ReadNode(ref node, 1);
+                nodes++;
+            }
+            else reader.Skip(wire, "FunctionProto field");
+        }
+        return (domain.Length == 0 ? name : $"{domain}::{name}", nodes);
     }
 
     private static (string, long) ReadOpset(ref ProtoReader reader)
@@ -191,6 +254,7 @@ internal static class OnnxModelReader
             {
                 case OnnxFields.Node.Input: node.Inputs.Add(reader.ReadString("node.input")); break;
                 case OnnxFields.Node.Output: node.Outputs.Add(reader.ReadString("node.output")); break;
+                case OnnxFields.Node.Name: node.Name = reader.ReadString("node.name"); break;
                 case OnnxFields.Node.OpType: node.OpType = reader.ReadString("node.op_type"); break;
                 case OnnxFields.Node.Domain: node.Domain = reader.ReadString("node.domain"); break;
                 case OnnxFields.Node.Attribute:
@@ -242,10 +306,14 @@ internal static class OnnxModelReader
                     attribute.Graphs.Add(ReadGraph(ref graphs, depth + 1));
                     break;
                 case (OnnxFields.Attribute.Floats, WireType.LengthDelimited):
-                    attribute.FloatCount += reader.ReadBytes("attribute.floats").Length / 4;
+                    var floats = reader.ReadBytes("attribute.floats");
+                    attribute.FloatCount += floats.Length / 4;
+                    for (int i = 0; i + 4 <= floats.Length && attribute.Floats.Count < MaxIntValues; i += 4)
+                        attribute.Floats.Add(BinaryPrimitives.ReadSingleLittleEndian(floats[i..]));
                     break;
                 case (OnnxFields.Attribute.Floats, WireType.Fixed32):
-                    reader.ReadFixed32("attribute.floats");
+                    float single = BitConverter.UInt32BitsToSingle(reader.ReadFixed32("attribute.floats"));
+                    if (attribute.Floats.Count < MaxIntValues) attribute.Floats.Add(single);
                     attribute.FloatCount++;
                     break;
                 case (OnnxFields.Attribute.Ints, WireType.LengthDelimited):
@@ -287,15 +355,33 @@ internal static class OnnxModelReader
     {
         var dims = new List<long>();
         var ints = new List<long>();
+        var floats = new List<float>();
         int dataType = 0;
         string name = "";
+        bool external = false;
         ReadOnlySpan<byte> raw = default;
         while (reader.TryReadTag(out int field, out var wire))
         {
             switch (field)
             {
+                case OnnxFields.Tensor.DataLocation when wire == WireType.Varint:
+                    external |= reader.ReadVarint("tensor.data_location") == OnnxFields.Tensor.External;
+                    break;
+                case OnnxFields.Tensor.ExternalData when wire == WireType.LengthDelimited:
+                    var entry = reader.ReadMessage("tensor.external_data");
+                    ReadEntry(ref entry);
+                    break;
+                case OnnxFields.Tensor.FloatData when wire == WireType.Fixed32:
+                    float single = BitConverter.UInt32BitsToSingle(reader.ReadFixed32("tensor.float_data"));
+                    if (floats.Count <= MaxIntValues) floats.Add(single);
+                    break;
+                case OnnxFields.Tensor.FloatData when wire == WireType.LengthDelimited:
+                    var packed = reader.ReadBytes("tensor.float_data");
+                    for (int i = 0; i + 4 <= packed.Length && floats.Count <= MaxIntValues; i += 4)
+                        floats.Add(BinaryPrimitives.ReadSingleLittleEndian(packed[i..]));
+                    break;
                 case OnnxFields.Tensor.Dims: ReadInt64s(ref reader, wire, dims, "tensor.dims"); break;
-                case OnnxFields.Tensor.DataType when wire == WireType.Varint: dataType = (int)reader.ReadVarint("tensor.data_type"); break;
+                case OnnxFields.Tensor.DataType when wire == WireType.Varint: dataType = reader.ReadInt32("tensor.data_type"); break;
                 case OnnxFields.Tensor.Name when wire == WireType.LengthDelimited: name = reader.ReadString("tensor.name"); break;
                 case OnnxFields.Tensor.RawData when wire == WireType.LengthDelimited: raw = reader.ReadBytes("tensor.raw_data"); break;
                 case OnnxFields.Tensor.Int64Data or OnnxFields.Tensor.Int32Data when ints.Count < MaxIntValues:
@@ -320,9 +406,21 @@ internal static class OnnxModelReader
                     values[i] = width == 8 ? BinaryPrimitives.ReadInt64LittleEndian(raw[(i * 8)..]) : BinaryPrimitives.ReadInt32LittleEndian(raw[(i * 4)..]);
             }
             else if (ints.Count == count)
-                values = ints.Select(v => width == 4 ? (int)v : v).ToArray();
+                values = ints.Select(v => width == 4 ? unchecked((int)v) : v).ToArray();
         }
-        return new OnnxTensor(name, dims.ToArray(), dataType, values);
+        float[]? floatValues = null;
+        if (dataType == OnnxDataTypes.Float && count <= MaxIntValues)
+        {
+            if (raw.Length == count * 4)
+            {
+                floatValues = new float[count];
+                for (int i = 0; i < count; i++) floatValues[i] = BinaryPrimitives.ReadSingleLittleEndian(raw[(i * 4)..]);
+            }
+            else if (floats.Count == count) floatValues = floats.ToArray();
+        }
+        // External data: the values are in another file, so nothing is read from the (absent) bytes.
+        return external ? new OnnxTensor(name, dims.ToArray(), dataType, null, null, true)
+            : new OnnxTensor(name, dims.ToArray(), dataType, values, floatValues);
     }
 
     private static void ReadInt64s(ref ProtoReader reader, WireType wire, List<long> into, string field)
@@ -374,7 +472,7 @@ internal static class OnnxModelReader
         int elemType = 0;
         while (reader.TryReadTag(out int field, out var wire))
         {
-            if (field == OnnxFields.TensorTypeProto.ElemType && wire == WireType.Varint) elemType = (int)reader.ReadVarint("elem_type");
+            if (field == OnnxFields.TensorTypeProto.ElemType && wire == WireType.Varint) elemType = reader.ReadInt32("elem_type");
             else if (field == OnnxFields.TensorTypeProto.Shape && wire == WireType.LengthDelimited)
             {
                 var dims = new List<Dim>();
@@ -430,7 +528,7 @@ internal static class OnnxModelReader
 /// <summary>TensorProto.DataType values and names (schemas/onnx/onnx.proto).</summary>
 internal static class OnnxDataTypes
 {
-    public const int Uint8 = 2, Int8 = 3, Int32 = 6, Int64 = 7;
+    public const int Float = 1, Uint8 = 2, Int8 = 3, Int32 = 6, Int64 = 7;
 
     private static readonly string[] Names =
     [

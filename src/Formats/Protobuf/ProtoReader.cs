@@ -70,7 +70,11 @@ public ref struct ProtoReader
         throw Fail(field, "varint longer than 10 bytes");
     }
 
-    public long ReadInt64(string field) => (long)ReadVarint(field);
+    /// <summary>An int64 field: negative values are ten-byte two's-complement varints, so the cast must not be checked.</summary>
+    public long ReadInt64(string field) => unchecked((long)ReadVarint(field));
+
+    /// <summary>An int32 or enum field: the wire carries it sign-extended; protobuf keeps the low 32 bits.</summary>
+    public int ReadInt32(string field) => unchecked((int)ReadVarint(field));
 
     public uint ReadFixed32(string field) => BinaryPrimitives.ReadUInt32LittleEndian(Take(4, field));
 

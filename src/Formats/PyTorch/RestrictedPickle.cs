@@ -7,8 +7,10 @@ namespace GaugeNN.Formats.PyTorch;
 /// <summary>
 /// Reads a pickle opcode by opcode and returns the text strings of the object it describes, in order, with memoised
 /// objects (strings, and tuples that contain strings) expanded each time they are fetched back. Objects are never
-/// built: every stack entry is just the list of strings inside it, and GLOBAL, REDUCE, BUILD and the like only merge
-/// those lists, so nothing is imported or executed. Opcodes outside the protocol 2-5 table are refused.
+/// built: every stack entry is just the list of strings inside it, and REDUCE, BUILD and the like only merge those
+/// lists, so nothing is imported or executed; GLOBAL / STACK_GLOBAL contribute their "module name" text, never looked
+/// up. Each persistent id (BINPERSID) is also reported as its strings, which is how PyTorch names a tensor's storage:
+/// ('storage', 'torch FloatStorage', key, location[, numel]). Opcodes outside the protocol 2-5 table are refused.
 /// </summary>
 internal static class RestrictedPickle
 {
@@ -60,7 +62,17 @@ internal static class RestrictedPickle
         }
     }
 
-    public static List<string> Strings(ReadOnlySpan<byte> pickle)
+    public static List<string> Strings(ReadOnlySpan<byte> pickle) => Run(pickle, null);
+
+    /// <summary>The strings of every persistent id the pickle loads, in order.</summary>
+    public static List<List<string>> PersistentIds(ReadOnlySpan<byte> pickle)
+    {
+        var ids = new List<List<string>>();
+        Run(pickle, ids);
+        return ids;
+    }
+
+    private static List<string> Run(ReadOnlySpan<byte> pickle, List<List<string>>? persistentIds)
     {
         var stack = new Stack();
         var memo = new Dictionary<long, List<string>>();
@@ -88,8 +100,11 @@ internal static class RestrictedPickle
                 case (byte)'M': Take(pickle, ref position, 2); stack.Push([]); break; // BININT2
                 case (byte)'G': Take(pickle, ref position, 8); stack.Push([]); break; // BINFLOAT
                 case (byte)'N' or 0x88 or 0x89 or (byte)')' or (byte)']' or (byte)'}' or 0x8f: stack.Push([]); break;
-                case (byte)'c': Line(pickle, ref position); Line(pickle, ref position); stack.Push([]); break; // GLOBAL
-                case 0x93: stack.Combine(2, at); stack.Push([]); break; // STACK_GLOBAL: the names are not looked up
+                case (byte)'c': // GLOBAL: "module name", never looked up
+                    string module = Line(pickle, ref position), member = Line(pickle, ref position);
+                    stack.Push([$"{module} {member}"]);
+                    break;
+                case 0x93: stack.Push([string.Join(' ', stack.Combine(2, at))]); break; // STACK_GLOBAL: never looked up
                 case (byte)'(': stack.Mark(); break;
                 case (byte)'t' or (byte)'l' or 0x91: stack.Push(stack.PopToMark(at)); break; // TUPLE, LIST, FROZENSET
                 case (byte)'d': stack.Push(stack.PopToMark(at)); break; // DICT
@@ -105,7 +120,11 @@ internal static class RestrictedPickle
                 case (byte)'R' or 0x81: stack.Push(stack.Combine(2, at)); break; // REDUCE, NEWOBJ: never called
                 case 0x92: stack.Push(stack.Combine(3, at)); break; // NEWOBJ_EX
                 case (byte)'b': stack.Push(stack.Combine(2, at)); break; // BUILD: state merged, never applied
-                case (byte)'Q': stack.Pop(at); stack.Push([]); break; // BINPERSID: the id is not resolved
+                case (byte)'Q': // BINPERSID: the id is reported, never resolved
+                    var id = stack.Pop(at);
+                    persistentIds?.Add(id);
+                    stack.Push([]);
+                    break;
                 case (byte)'0': stack.Pop(at); break; // POP
                 case (byte)'1': stack.PopToMark(at); break; // POP_MARK
                 case (byte)'2': stack.Push([.. stack.Top(at)]); break; // DUP
@@ -157,11 +176,13 @@ internal static class RestrictedPickle
         return slice;
     }
 
-    private static void Line(ReadOnlySpan<byte> pickle, ref int position)
+    private static string Line(ReadOnlySpan<byte> pickle, ref int position)
     {
         int newline = pickle[position..].IndexOf((byte)'\n');
         if (newline < 0) throw Fail(position, "GLOBAL", "unterminated name");
+        string text = Text(pickle.Slice(position, newline), position);
         position += newline + 1;
+        return text;
     }
 
     private static string Text(ReadOnlySpan<byte> bytes, int position)

@@ -1,5 +1,7 @@
 // Spec: TensorFlow GraphDef, tensorflow/core/framework/graph.proto, node_def.proto, attr_value.proto,
-// tensor.proto, tensor_shape.proto and types.proto (DataType).
+// tensor.proto, tensor_shape.proto and types.proto (DataType); op semantics from tensorflow/core/ops/nn_ops.cc and
+// math_ops.cc (Conv2D, DepthwiseConv2dNative, MatMul, pooling: SAME = ceil(in / stride), VALID = ceil((in - extent + 1) / stride)).
+using System.Buffers.Binary;
 using GaugeNN.Events;
 using GaugeNN.Formats.Dissection;
 using GaugeNN.Formats.Protobuf;
@@ -7,13 +9,17 @@ using GaugeNN.Formats.Protobuf;
 namespace GaugeNN.Formats.TfGraph;
 
 /// <summary>
-/// Dissects a frozen GraphDef (or the GraphDef of a SavedModel's first MetaGraphDef): op histogram, Const tensors as params (by their declared shape and dtype) and
-/// Placeholder inputs with their declared shapes. MACs are not computed for GraphDefs (no shape inference).
+/// Dissects a frozen GraphDef (or the GraphDef of a SavedModel's first MetaGraphDef): op histogram, Const tensors as
+/// params (by their declared shape and dtype), Placeholder inputs with their declared shapes, and MACs of Conv2D,
+/// DepthwiseConv2dNative and MatMul from shapes: a node's <c>_output_shapes</c> when the exporter wrote them, else
+/// propagated from the Placeholders and Consts through the common ops. An unknown batch counts as 1; a MAC node whose
+/// other dims stay unknown is an unknown-MAC node with the reason.
 /// </summary>
 internal static class TfGraphDissector
 {
     private const string Format = "tf";
     private const int MaxRank = 64;
+    private const int MaxConstantValues = 64;
 
     private static class Attr
     {
@@ -22,18 +28,25 @@ internal static class TfGraphDissector
 
     private static class AttrValue
     {
-        public const int Type = 6, Shape = 7, Tensor = 8;
+        public const int List = 1, S = 2, I = 3, B = 5, Type = 6, Shape = 7, Tensor = 8;
+    }
+
+    private static class ListValue
+    {
+        public const int I = 3, Shape = 7;
     }
 
     private static class TensorProto
     {
-        public const int Dtype = 1, Shape = 2;
+        public const int Dtype = 1, Shape = 2, Content = 4, IntVal = 7, Int64Val = 10;
     }
 
     private static class Shape
     {
         public const int Dim = 2, UnknownRank = 3, DimSize = 1;
     }
+
+    private const long DtInt32 = 3, DtInt64 = 9;
 
     private static readonly string[] DataTypes =
     [
@@ -44,13 +57,31 @@ internal static class TfGraphDissector
 
     private static string TypeName(long type) => (ulong)type < (ulong)DataTypes.Length ? DataTypes[type] : $"DT_{type}";
 
+    /// <summary>A constant tensor attribute: dtype, dims (null = unknown) and, for small integer tensors, the values.</summary>
+    internal sealed record TfTensor(long Dtype, List<long?> Dims, long[]? Values);
+
+    /// <summary>The attribute values shape rules read; everything else is only hashed.</summary>
+    internal sealed class TfAttr
+    {
+        public string? S { get; set; }
+        public long? I { get; set; }
+        public bool? B { get; set; }
+        public long? Type { get; set; }
+        public List<long?>? Shape { get; set; }
+        public TfTensor? Tensor { get; set; }
+        public List<long> Ints { get; } = [];
+        public List<List<long?>?> Shapes { get; } = [];
+    }
+
+    internal sealed record TfNode(string Name, string Op, List<string> Inputs, Dictionary<string, TfAttr> Attrs);
+
     public static ModelFacts Dissect(ReadOnlySpan<byte> bytes)
     {
         var facts = new ModelFacts(Format);
         var savedGraph = TfGraphFields.SavedModelGraph(bytes, out bool isSavedModel);
         facts.Metadata["container"] = isSavedModel ? "SavedModel" : "GraphDef";
         var reader = new ProtoReader(isSavedModel ? savedGraph : bytes, Format);
-        string lastOp = "";
+        var nodes = new List<TfNode>();
         while (reader.TryReadTag(out int field, out var wire))
         {
             if (field != TfGraphFields.Graph.Node || wire != WireType.LengthDelimited)
@@ -59,20 +90,20 @@ internal static class TfGraphDissector
                 continue;
             }
             var node = reader.ReadMessage("node");
-            lastOp = ReadNode(ref node, facts);
+            nodes.Add(ReadNode(ref node, facts));
         }
-        if (facts.Layers == 0) throw reader.Fail("node", "the graph has no nodes");
-        facts.Metadata["last_layer"] = lastOp;
+        if (nodes.Count == 0) throw reader.Fail("node", "the graph has no nodes");
+        facts.Metadata["last_layer"] = nodes[^1].Op;
+        TfShapes.Count(nodes, facts);
         return facts;
     }
 
-    /// <summary>Counts one NodeDef; returns its op.</summary>
-    private static string ReadNode(ref ProtoReader node, ModelFacts facts)
+    /// <summary>Counts one NodeDef (histogram, params, Placeholder input, structure) and returns it.</summary>
+    private static TfNode ReadNode(ref ProtoReader node, ModelFacts facts)
     {
         string name = "", op = "";
-        long dtype = 0;
-        List<long?>? shape = null, constantShape = null;
-        long constantType = 0;
+        var inputs = new List<string>();
+        var attrs = new Dictionary<string, TfAttr>(StringComparer.Ordinal);
         while (node.TryReadTag(out int field, out var wire))
         {
             if (wire != WireType.LengthDelimited) { node.Skip(wire, "NodeDef field"); continue; }
@@ -80,10 +111,15 @@ internal static class TfGraphDissector
             {
                 case TfGraphFields.Node.Name: name = node.ReadString("NodeDef.name"); break;
                 case TfGraphFields.Node.Op: op = node.ReadString("NodeDef.op"); break;
-                case TfGraphFields.Node.Input: facts.Structure.AddName(node.ReadString("NodeDef.input")); break;
+                case TfGraphFields.Node.Input:
+                    string input = node.ReadString("NodeDef.input");
+                    facts.Structure.AddName(input);
+                    inputs.Add(input);
+                    break;
                 case TfGraphFields.Node.Attr:
                     var entry = node.ReadMessage("NodeDef.attr");
-                    ReadAttr(ref entry, ref dtype, ref shape, ref constantShape, ref constantType, facts.Structure);
+                    var (key, value) = ReadAttr(ref entry, facts.Structure);
+                    attrs[key] = value;
                     break;
                 default: node.Skip(wire, "NodeDef field"); break;
             }
@@ -93,29 +129,29 @@ internal static class TfGraphDissector
         facts.Ops.Add(op);
         facts.Structure.Add(op);
         if (op.Contains("Quantize", StringComparison.Ordinal)) facts.Quantized = true;
-        if (op == "Const" && constantShape is not null)
+        if (op == "Const" && attrs.GetValueOrDefault("value")?.Tensor is { } tensor)
         {
             long elements = 1;
-            foreach (long? d in constantShape)
+            foreach (long? d in tensor.Dims)
             {
                 if (d is > 0 && elements > long.MaxValue / d.Value) throw node.Fail("tensor_shape", "element count overflows");
                 elements *= d ?? 1;
             }
             facts.Params += elements;
-            facts.WeightDtypes.Add(TypeName(constantType), elements);
+            facts.WeightDtypes.Add(TypeName(tensor.Dtype), elements);
         }
         if (op == "Placeholder")
         {
-            facts.Inputs.Add(new TensorSpec(name, shape ?? [], TypeName(dtype)));
+            facts.Inputs.Add(TensorSpec.Of(name, attrs.GetValueOrDefault("shape")?.Shape ?? [], TypeName(attrs.GetValueOrDefault("dtype")?.Type ?? 0)));
             facts.Names.Add(name);
         }
-        return op;
+        return new TfNode(name, op, inputs, attrs);
     }
 
-    private static void ReadAttr(ref ProtoReader entry, ref long dtype, ref List<long?>? shape,
-        ref List<long?>? constantShape, ref long constantType, StructureHash hash)
+    private static (string Key, TfAttr Value) ReadAttr(ref ProtoReader entry, StructureHash hash)
     {
         string key = "";
+        var attr = new TfAttr();
         while (entry.TryReadTag(out int field, out var wire))
         {
             if (field == Attr.Key && wire == WireType.LengthDelimited) key = entry.ReadString("attr.key");
@@ -125,36 +161,115 @@ internal static class TfGraphDissector
                 hash.Add(key);
                 while (value.TryReadTag(out int valueField, out var valueWire))
                 {
-                    if (valueField == AttrValue.Type && valueWire == WireType.Varint) dtype = (long)value.ReadVarint("attr.type");
-                    else if (valueField == AttrValue.Shape && valueWire == WireType.LengthDelimited)
+                    switch (valueField, valueWire)
                     {
-                        var shapeReader = value.ReadMessage("attr.shape");
-                        shape = ReadShape(ref shapeReader);
+                        case (AttrValue.Type, WireType.Varint): attr.Type = value.ReadInt64("attr.type"); break;
+                        case (AttrValue.Shape, WireType.LengthDelimited):
+                            var shapeReader = value.ReadMessage("attr.shape");
+                            attr.Shape = ReadShape(ref shapeReader);
+                            break;
+                        case (AttrValue.Tensor, WireType.LengthDelimited):
+                            var tensorReader = value.ReadMessage("attr.tensor");
+                            attr.Tensor = ReadTensor(ref tensorReader);
+                            hash.Add(attr.Tensor.Dtype);
+                            foreach (var d in attr.Tensor.Dims) hash.Add(d ?? -1);
+                            break;
+                        case (AttrValue.List, WireType.LengthDelimited):
+                            var listBytes = value.ReadBytes("attr.list");
+                            hash.Add(listBytes);
+                            var list = new ProtoReader(listBytes, Format);
+                            ReadList(ref list, attr);
+                            break;
+                        case (AttrValue.S, WireType.LengthDelimited):
+                            var s = value.ReadBytes("attr.s");
+                            hash.Add(s);
+                            attr.S = System.Text.Encoding.UTF8.GetString(s);
+                            break;
+                        case (AttrValue.I, WireType.Varint):
+                            attr.I = value.ReadInt64("attr.i");
+                            hash.Add(attr.I.Value);
+                            break;
+                        case (AttrValue.B, WireType.Varint):
+                            attr.B = value.ReadVarint("attr.b") != 0;
+                            hash.Add(attr.B.Value ? 1 : 0);
+                            break;
+                        case (_, WireType.LengthDelimited): hash.Add(value.ReadBytes("attr.value")); break;
+                        case (_, WireType.Varint): hash.Add(value.ReadInt64("attr.value")); break;
+                        default: value.Skip(valueWire, "AttrValue field"); break;
                     }
-                    else if (valueField == AttrValue.Tensor && valueWire == WireType.LengthDelimited)
-                    {
-                        var tensor = value.ReadMessage("attr.tensor");
-                        while (tensor.TryReadTag(out int tensorField, out var tensorWire))
-                        {
-                            if (tensorField == TensorProto.Dtype && tensorWire == WireType.Varint) constantType = (long)tensor.ReadVarint("tensor.dtype");
-                            else if (tensorField == TensorProto.Shape && tensorWire == WireType.LengthDelimited)
-                            {
-                                var shapeReader = tensor.ReadMessage("tensor.tensor_shape");
-                                constantShape = ReadShape(ref shapeReader) ?? [];
-                            }
-                            else tensor.Skip(tensorWire, "TensorProto field");
-                        }
-                        constantShape ??= [];
-                        hash.Add(constantType);
-                        foreach (var d in constantShape) hash.Add(d ?? -1);
-                    }
-                    else if (valueWire == WireType.LengthDelimited) hash.Add(value.ReadBytes("attr.value"));
-                    else if (valueWire == WireType.Varint) hash.Add((long)value.ReadVarint("attr.value"));
-                    else value.Skip(valueWire, "AttrValue field");
                 }
             }
             else entry.Skip(wire, "attr entry field");
         }
+        return (key, attr);
+    }
+
+    private static void ReadList(ref ProtoReader list, TfAttr attr)
+    {
+        while (list.TryReadTag(out int field, out var wire))
+        {
+            if (field == ListValue.I && wire == WireType.Varint) attr.Ints.Add(list.ReadInt64("list.i"));
+            else if (field == ListValue.I && wire == WireType.LengthDelimited)
+            {
+                var packed = list.ReadMessage("list.i");
+                while (!packed.AtEnd && attr.Ints.Count <= MaxRank) attr.Ints.Add(packed.ReadInt64("list.i"));
+            }
+            else if (field == ListValue.Shape && wire == WireType.LengthDelimited)
+            {
+                var shape = list.ReadMessage("list.shape");
+                if (attr.Shapes.Count < MaxRank) attr.Shapes.Add(ReadShape(ref shape));
+            }
+            else list.Skip(wire, "ListValue field");
+        }
+    }
+
+    private static TfTensor ReadTensor(ref ProtoReader tensor)
+    {
+        long dtype = 0;
+        List<long?> dims = [];
+        var values = new List<long>();
+        ReadOnlySpan<byte> content = default;
+        while (tensor.TryReadTag(out int field, out var wire))
+        {
+            switch (field, wire)
+            {
+                case (TensorProto.Dtype, WireType.Varint): dtype = tensor.ReadInt64("tensor.dtype"); break;
+                case (TensorProto.Shape, WireType.LengthDelimited):
+                    var shapeReader = tensor.ReadMessage("tensor.tensor_shape");
+                    dims = ReadShape(ref shapeReader) ?? [];
+                    break;
+                case (TensorProto.Content, WireType.LengthDelimited): content = tensor.ReadBytes("tensor.tensor_content"); break;
+                case (TensorProto.IntVal or TensorProto.Int64Val, WireType.Varint):
+                    long single = tensor.ReadInt64("tensor.int_val");
+                    if (values.Count <= MaxConstantValues) values.Add(single);
+                    break;
+                case (TensorProto.IntVal or TensorProto.Int64Val, WireType.LengthDelimited):
+                    var packed = tensor.ReadMessage("tensor.int_val");
+                    while (!packed.AtEnd && values.Count <= MaxConstantValues) values.Add(packed.ReadInt64("tensor.int_val"));
+                    break;
+                default: tensor.Skip(wire, "TensorProto field"); break;
+            }
+        }
+        return new TfTensor(dtype, dims, IntegerValues(dtype, dims, values, content));
+    }
+
+    /// <summary>Values of a small int32/int64 tensor (tensor_content, or *_val with the last value repeated to fill).</summary>
+    private static long[]? IntegerValues(long dtype, List<long?> dims, List<long> values, ReadOnlySpan<byte> content)
+    {
+        if (dtype is not (DtInt32 or DtInt64) || dims.Any(d => d is null)) return null;
+        long count = dims.Aggregate(1L, (p, d) => p * d!.Value);
+        if (count > MaxConstantValues) return null;
+        int width = dtype == DtInt32 ? 4 : 8;
+        if (content.Length > 0)
+        {
+            if (content.Length != count * width) return null;
+            var result = new long[count];
+            for (int i = 0; i < count; i++)
+                result[i] = width == 4 ? BinaryPrimitives.ReadInt32LittleEndian(content[(i * 4)..]) : BinaryPrimitives.ReadInt64LittleEndian(content[(i * 8)..]);
+            return result;
+        }
+        if (values.Count == 0 || values.Count > count) return count == 0 ? [] : null;
+        return Enumerable.Range(0, (int)count).Select(i => width == 4 ? unchecked((int)values[Math.Min(i, values.Count - 1)]) : values[Math.Min(i, values.Count - 1)]).ToArray();
     }
 
     private static List<long?>? ReadShape(ref ProtoReader reader)

@@ -17,7 +17,7 @@ namespace GaugeNN.Formats.Tflite;
 internal static class TfliteDissector
 {
     private const string MinRuntimeVersion = "min_runtime_version";
-    private const string TfliteMetadata = "TFLITE_METADATA";
+    private const string MetadataEntryName = "TFLITE_METADATA";
     private const int MaxMetadataText = 1024;
     private const int MaxRank = 64;
 
@@ -84,7 +84,7 @@ internal static class TfliteDissector
             facts.Layers += operators.Count;
             for (int o = 0; o < operators.Count; o++)
             {
-                uint code = ReadOperator(buffer, operators.Table(o), opNames, tensors, facts);
+                uint code = ReadOperator(buffer, operators.Table(o), opNames, tensors, tensorVector, facts);
                 if (isCustom[code]) customOps.Add(opNames[code]);
             }
             subgraphSummary.Add($"{operators.Count}/{tensors.Length}");
@@ -112,7 +112,7 @@ internal static class TfliteDissector
         meta["sparse_constant_tensors"] = sparseConstants.ToString();
         if (sparseConstants > 0) meta["sparse_stored_values"] = sparseStoredValues.ToString();
         meta["signature_defs"] = model.Vector(S.Model.SignatureDefs, 4, "Model.signature_defs").Count.ToString();
-        ReadMetadata(model, buffers, meta);
+        ReadMetadata(model, buffers, bytes, meta);
         foreach (var input in facts.Inputs) facts.Names.Add(input.Name);
         foreach (var output in facts.Outputs) facts.Names.Add(output.Name);
         return facts;
@@ -138,7 +138,8 @@ internal static class TfliteDissector
     }
 
     /// <summary>Counts one operator and its MACs; returns its operator-code index.</summary>
-    private static uint ReadOperator(FlatBuffer buffer, FlatTable op, string[] opNames, Tensor[] tensors, ModelFacts facts)
+    private static uint ReadOperator(FlatBuffer buffer, FlatTable op, string[] opNames, Tensor[] tensors, FlatVector tensorNames,
+        ModelFacts facts)
     {
         uint index = op.UInt32(S.Operator.OpcodeIndex, "Operator.opcode_index");
         if (index >= opNames.Length)
@@ -161,16 +162,28 @@ internal static class TfliteDissector
         bool adjX = name == "BATCH_MATMUL" && op.Byte(S.Operator.BuiltinOptionsType, "builtin_options_type") != 0
                     && op.Table(S.Operator.BuiltinOptions, "BatchMatMulOptions") is { } options
                     && options.Bool(0, "BatchMatMulOptions.adj_x");
-        long? macs = Macs(name, inputs, outputs, tensors, adjX, out bool counted);
+        long? macs = Macs(name, inputs, outputs, tensors, adjX, out bool counted, out string missing);
         if (counted && macs is { } value) facts.Macs += value;
-        else if (counted) facts.MacsUnknownNodes++;
+        else if (counted) facts.UnknownMacs(OperatorLabel(outputs, tensorNames), name, missing);
         return index;
     }
 
+    /// <summary>An operator has no name in TFLite: it is known by its first output tensor's.</summary>
+    private static string OperatorLabel(int[] outputs, FlatVector tensors) =>
+        outputs.Length > 0 && outputs[0] >= 0 ? tensors.Table(outputs[0]).String(S.Tensor.Name, "Tensor.name") ?? "" : "";
+
     /// <summary>MACs per DEFINITIONS.md; <paramref name="counted"/> is false for ops that always count 0.</summary>
-    private static long? Macs(string op, int[] inputs, int[] outputs, Tensor[] tensors, bool adjX, out bool counted)
+    private static long? Macs(string op, int[] inputs, int[] outputs, Tensor[] tensors, bool adjX, out bool counted,
+        out string missing)
     {
         counted = op is "CONV_2D" or "DEPTHWISE_CONV_2D" or "FULLY_CONNECTED" or "TRANSPOSE_CONV" or "BATCH_MATMUL";
+        missing = op switch
+        {
+            "CONV_2D" or "DEPTHWISE_CONV_2D" => "the output (rank 3 or 4) or 4-D filter shape is absent",
+            "FULLY_CONNECTED" => "the output or filter shape is absent",
+            "TRANSPOSE_CONV" => "the 4-D weights or input shape is absent",
+            _ => "an operand or output shape of rank 2 or more is absent",
+        };
         if (!counted) return 0;
         int[]? Shape(int[] list, int i) => i < list.Length && list[i] >= 0 ? tensors[list[i]].Shape : null;
         var output = Shape(outputs, 0);
@@ -254,7 +267,7 @@ internal static class TfliteDissector
             var tensor = tensors.Table(index);
             var shape = ReadInts(tensor.Vector(S.Tensor.Shape, 4, "Tensor.shape")) ?? [];
             if (shape.Length > MaxRank) throw new MalformedModelException("tflite", tensor.Position, "Tensor.shape", "rank is too large");
-            specs.Add(new TensorSpec(tensor.String(S.Tensor.Name, "Tensor.name") ?? "",
+            specs.Add(TensorSpec.Of(tensor.String(S.Tensor.Name, "Tensor.name") ?? "",
                 shape.Select(d => d < 0 ? (long?)null : d).ToList(),
                 S.TensorTypeName(tensor.SByte(S.Tensor.Type, "Tensor.type"))));
         }
@@ -277,7 +290,7 @@ internal static class TfliteDissector
         }
     }
 
-    private static void ReadMetadata(FlatTable model, FlatVector buffers, SortedDictionary<string, string> meta)
+    private static void ReadMetadata(FlatTable model, FlatVector buffers, ReadOnlyMemory<byte> file, SortedDictionary<string, string> meta)
     {
         var entries = model.Vector(S.Model.Metadata, 4, "Model.metadata");
         var names = new List<string>(entries.Count);
@@ -290,7 +303,7 @@ internal static class TfliteDissector
             if (index >= buffers.Count) continue;
             var data = buffers.Table((int)index).Vector(S.Buffer.Data, 1, "Buffer.data");
             if (name == MinRuntimeVersion) meta[MinRuntimeVersion] = TextUntilNul(data.Bytes);
-            else if (name == TfliteMetadata) ReadModelMetadata(data, meta);
+            else if (name == MetadataEntryName) TfliteMetadata.Read(data.Bytes, file, meta);
         }
         meta["metadata_names"] = string.Join(',', names);
     }
@@ -300,22 +313,5 @@ internal static class TfliteDissector
         int nul = bytes.IndexOf((byte)0);
         var text = nul < 0 ? bytes : bytes[..nul];
         return Encoding.UTF8.GetString(text[..Math.Min(text.Length, MaxMetadataText)]);
-    }
-
-    /// <summary>TFLite Metadata (a nested FlatBuffer, identifier M001): name, version, author and licence.</summary>
-    private static void ReadModelMetadata(FlatVector data, SortedDictionary<string, string> meta)
-    {
-        var bytes = data.Bytes.ToArray();
-        if (FlatBuffer.Identifier(bytes) != "M001") return;
-        try
-        {
-            var root = new FlatBuffer(bytes, "tflite-metadata").Root("ModelMetadata");
-            foreach (var (slot, key) in new[] { (0, "name"), (2, "version"), (4, "author"), (5, "license") })
-                if (root.String(slot, "ModelMetadata." + key) is { } value) meta["metadata." + key] = value;
-        }
-        catch (MalformedModelException)
-        {
-            meta["metadata.error"] = "TFLITE_METADATA does not parse";
-        }
     }
 }
