@@ -17,7 +17,6 @@ public static class EventCatalogue
         (typeof(ModelFileFound), "model_file_found_v1"),
         (typeof(FrameworkEvidenceFound), "framework_evidence_found_v1"),
         (typeof(AppScanFailed), "app_scan_failed_v1"),
-        (typeof(ModelDissectedV1), "model_dissected_v1"),
         (typeof(ModelDissected), "model_dissected_v2"),
         (typeof(ModelDissectionFailed), "model_dissection_failed_v1"),
         (typeof(DeviceRegistered), "device_registered_v1"),
@@ -31,6 +30,7 @@ public static class EventCatalogue
     public static readonly IReadOnlyList<(Type Type, string Alias, Type UpcastTo)> Superseded =
     [
         (typeof(SnapshotOpenedV1), "snapshot_opened_v1", typeof(SnapshotOpened)),
+        (typeof(ModelDissectedV1), "model_dissected_v1", typeof(ModelDissected)),
     ];
 
     private static readonly HashSet<Type> Appendable = All.Select(e => e.Type).ToHashSet();

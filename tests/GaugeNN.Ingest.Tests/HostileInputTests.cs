@@ -204,7 +204,7 @@ public sealed class HostileInputTests
         var reasons = scans.Where(s => s.Package == "").SelectMany(s => s.Of<AppScanFailed>()).Select(f => f.Reason).ToList();
         Assert.Equal(2, reasons.Count);
         Assert.StartsWith("listing.jsonl line 1:", reasons[0]);
-        Assert.Contains("line 3: apk file name '../../etc/passwd' is not a plain file name", reasons[1]);
+        Assert.Contains("line 3: apk file name \"../../etc/passwd\" is not a plain file name", reasons[1]);
         Assert.Single(scans.App(GoodPackage).Of<AppListed>());
         Assert.Single(scans.App(GoodPackage).Of<ModelFileFound>());
     }

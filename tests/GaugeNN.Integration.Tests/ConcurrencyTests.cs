@@ -72,7 +72,6 @@ public sealed class ConcurrencyTests
 
         Assert.True(2 * dissected == await CountAsync<ModelDissected>(w.Store), string.Join("; ", reports.Select(r => r.ToString())));
         Assert.Equal(dissected, reports.Sum(r => r.Dissected));
-        Assert.All(reports, r => Assert.Equal(dissected, r.Dissected + r.LeftToOthers)); // each saw every model, one recorded it
     }
 
     [Fact]

@@ -146,6 +146,9 @@ public sealed class TensorSpecType : ObjectGraphType<TensorSpec>
         Field(x => x.Name);
         Field<NonNullGraphType<ListGraphType<LongGraphType>>>("shape").Description("Declared shape; null = unknown dimension.")
             .Resolve(c => c.Source.Shape);
+        Field<NonNullGraphType<ListGraphType<StringGraphType>>>("dimNames")
+            .Description("Per dimension, the symbol the file names it by (e.g. batch, sequence), or null.")
+            .Resolve(c => c.Source.DimNames);
         Field(x => x.Dtype);
     }
 }
@@ -170,6 +173,11 @@ public sealed class ModelType : ObjectGraphType<ModelSummary>
         Field(x => x.Flops, nullable: true).Description("2 × MACs.");
         Field(x => x.Quantized, nullable: true);
         Field(x => x.Layers, nullable: true);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<UnknownMacNodeType>>>>("macsUnknown")
+            .Description("Each node whose MACs could not be inferred, and why.").Resolve(c => c.Source.MacsUnknown);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<Measurements.ConditionType>>>>("metadata")
+            .Description("What the file states about itself: producer, opset imports, TFLite metadata (name, version, author, licence, associated files, normalization).")
+            .Resolve(c => c.Source.Metadata.OrderBy(p => p.Key, StringComparer.Ordinal).ToList());
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<Measurements.MeasurementType>>>>("measurements")
             .Description("Every measurement of this model, on every device.")
             .Resolve(c => Measurements.MeasurementLoaders.ByModel(c, c.Source.Sha256));
@@ -243,5 +251,16 @@ public sealed class ModelConnectionType : ObjectGraphType<ModelPage>
         Name = "ModelConnection";
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<ModelEdgeType>>>>("edges").Resolve(c => c.Source.Models);
         Field<NonNullGraphType<PageInfoType>>("pageInfo").Resolve(c => c.Source);
+    }
+}
+
+public sealed class UnknownMacNodeType : ObjectGraphType<UnknownMacNode>
+{
+    public UnknownMacNodeType()
+    {
+        Name = "UnknownMacNode";
+        Field(x => x.Node);
+        Field(x => x.Op);
+        Field(x => x.Reason);
     }
 }

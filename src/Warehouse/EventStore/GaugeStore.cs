@@ -51,6 +51,7 @@ public static class GaugeStore
         foreach (var (type, alias) in EventCatalogue.All)
             options.Events.MapEventType(type, alias);
         options.Events.Upcast<SnapshotOpenedV1, SnapshotOpened>("snapshot_opened_v1", SnapshotOpened.From);
+        options.Events.Upcast<ModelDissectedV1, ModelDissected>("model_dissected_v1", ModelDissected.From);
         options.Listeners.Add(new CatalogueGuard());
         options.Schema.For<IngestLedgerEntry>().UseOptimisticConcurrency(true);
         options.Schema.For<ModelLedgerEntry>().UseOptimisticConcurrency(true).Index(x => x.AnalyserVersion);

@@ -77,6 +77,10 @@ public static class Col<T>
     public static EventColumn<T> Int64Lists(string name, Func<T, IEnumerable<IEnumerable<long?>>?> get) =>
         new(name, "BIGINT[][]", (r, e) => AppendList(r, get(e)?.Select(l => l.ToList())));
 
+    /// <summary>A list of lists of nullable strings (the symbolic names of tensor dimensions).</summary>
+    public static EventColumn<T> TextLists(string name, Func<T, IEnumerable<IEnumerable<string?>>?> get) =>
+        new(name, "VARCHAR[][]", (r, e) => AppendList(r, get(e)?.Select(l => l.ToList())));
+
     private static void AppendList<TItem>(IDuckDBAppenderRow row, IEnumerable<TItem>? items)
     {
         if (items is null) row.AppendNullValue();

@@ -31,7 +31,8 @@ public sealed record ModelSummary(
     string Sha256, string Format, long Bytes, bool Encrypted, long AppCount, string FirstSnapshot, string LastSnapshot,
     int? AnalyserVersion, long? Params, long? Macs, long? MacsUnknownNodes, long? Flops, bool? Quantized, int? Layers,
     IReadOnlyList<NameCount> Ops, IReadOnlyList<NameCount> WeightDtypes, IReadOnlyList<TensorSpec> Inputs,
-    IReadOnlyList<TensorSpec> Outputs, string? ArchFingerprint, string? Task, string? TaskRule, string? DissectionError);
+    IReadOnlyList<TensorSpec> Outputs, string? ArchFingerprint, string? Task, string? TaskRule, string? DissectionError,
+    IReadOnlyList<UnknownMacNode> MacsUnknown, IReadOnlyDictionary<string, string> Metadata);
 
 /// <summary>Conditions on models; null fields do not filter.</summary>
 public sealed record ModelFilter(string? Sha256 = null, string? Format = null, bool? Quantized = null, string? Task = null,
@@ -113,7 +114,8 @@ public sealed class WarehouseReader(ReaderLease lease, string schema = SqlContex
         SELECT sha256, format, bytes, encrypted, app_count, first_snapshot, last_snapshot, analyser_version, params, macs,
                macs_unknown_nodes, flops, quantized, layers, CAST(to_json(ops) AS VARCHAR), CAST(to_json(weight_dtypes) AS VARCHAR),
                CAST(to_json(inputs) AS VARCHAR), CAST(to_json(outputs) AS VARCHAR),
-               arch_fingerprint, task, task_rule, dissection_error
+               arch_fingerprint, task, task_rule, dissection_error, CAST(to_json(macs_unknown) AS VARCHAR),
+               CAST(to_json(metadata) AS VARCHAR)
         FROM {schema}.{DimModel.Table.Name}
         WHERE (? IS NULL OR sha256 = ?) AND (? IS NULL OR format = ?) AND (? IS NULL OR quantized = ?)
           AND (? IS NULL OR task = ?) AND (? IS NULL OR arch_fingerprint = ?) AND sha256 > ?
@@ -124,7 +126,8 @@ public sealed class WarehouseReader(ReaderLease lease, string schema = SqlContex
             NullableLong(r, 10), NullableLong(r, 11), r.IsDBNull(12) ? null : r.GetBoolean(12),
             r.IsDBNull(13) ? null : r.GetInt32(13), ParseOrEmpty<NameCount>(r, 14), ParseOrEmpty<NameCount>(r, 15),
             ParseOrEmpty<TensorSpec>(r, 16), ParseOrEmpty<TensorSpec>(r, 17), NullableString(r, 18),
-            NullableString(r, 19), NullableString(r, 20), NullableString(r, 21)),
+            NullableString(r, 19), NullableString(r, 20), NullableString(r, 21), ParseOrEmpty<UnknownMacNode>(r, 22),
+            r.IsDBNull(23) ? new Dictionary<string, string>() : Parse<Dictionary<string, string>>(r.GetString(23))),
         filter.Sha256, filter.Sha256, filter.Format, filter.Format, filter.Quantized, filter.Quantized, filter.Task, filter.Task,
         filter.ArchFingerprint, filter.ArchFingerprint, afterSha256 ?? "", first);
 
