@@ -1,78 +1,61 @@
+using GaugeNN.Api.Http;
+using GaugeNN.Api.Limits;
+using GaugeNN.Api.Loading;
 using GaugeNN.Api.Schema;
 using GaugeNN.Warehouse.Read;
 using GraphQL;
-using GraphQL.Transport;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GaugeNN.Api;
 
 /// <summary>
-/// The GraphQL API over the warehouse: <c>POST /graphql</c> (JSON body {query, variables, operationName}) and a small
-/// explorer page at <c>GET /</c>. It reads through the host's <see cref="ReaderPool"/>, a connection per request.
+/// The API over the warehouse, as GraphQL servers serve it: <c>/graphql</c> (GET for queries; POST with JSON or
+/// <c>application/graphql</c>), table downloads at <c>/download/TABLE.parquet|.arrow</c>, and the front-end (the
+/// dashboard at <c>/</c>, GraphiQL at <c>/graphiql</c>) from resources embedded at build time. It reads through the
+/// host's <see cref="ReaderPool"/>, one connection per request.
 /// </summary>
 public static class GaugeApi
 {
-    public const int MaxDepth = 12;
-    public const int MaxComplexity = 100_000;
-
-    public static IServiceCollection AddGaugeApi(this IServiceCollection services, ReaderPool readers)
+    public static IServiceCollection AddGaugeApi(this IServiceCollection services, ReaderPool readers, ApiOptions? options = null)
     {
+        options ??= new ApiOptions();
+        services.AddSingleton(options);
+        services.AddSingleton(options.Limits);
         services.AddSingleton(readers);
+        services.AddSingleton(new WarehouseSizes(readers, options.Time));
+        services.AddSingleton(new MemoryRelief(options.Time));
         services.AddScoped(_ => readers.Rent());
         services.AddScoped<WarehouseReader>();
+        services.AddScoped<AppReader>();
+        services.AddScoped<ModelReader>();
         services.AddScoped<ChurnReader>();
         services.AddScoped<AdoptionReader>();
         services.AddScoped<MeasurementReader>();
-        services.AddScoped<Loading.RequestLoaders>();
+        services.AddScoped<RequestLoaders>();
+        // Scalars we describe and mark @specifiedBy: instances of this container, not GraphQL.NET's shared ones.
+        services.AddSingleton<GraphQL.Types.DateOnlyGraphType>();
+        services.AddSingleton<GraphQL.Types.DateTimeOffsetGraphType>();
+        services.AddSingleton(typeof(Schema.Connections.ConnectionType<,>));
+        services.AddSingleton(typeof(Schema.Connections.EdgeType<,>));
+        if (options.CorsOrigins.Count > 0)
+            services.AddCors(cors => cors.AddDefaultPolicy(policy => policy.WithOrigins([.. options.CorsOrigins])
+                .WithMethods("GET", "POST").WithHeaders("Content-Type", "Authorization", ApiKeyCheck.Header)));
         services.AddGraphQL(b => b
             .AddSchema<GaugeSchema>()
             .AddGraphTypes(typeof(GaugeSchema).Assembly)
-            .AddSystemTextJson()
-            .AddComplexityAnalyzer(c =>
-            {
-                c.MaxDepth = MaxDepth;
-                c.MaxComplexity = MaxComplexity;
-            }));
+            .AddSystemTextJson());
         return services;
     }
 
     public static WebApplication MapGaugeApi(this WebApplication app)
     {
-        app.MapPost("/graphql", ExecuteAsync);
-        app.MapGet("/", () => Results.Content(ExplorerPage.Html, "text/html"));
+        var options = app.Services.GetRequiredService<ApiOptions>();
+        if (options.CorsOrigins.Count > 0) app.UseCors();
+        var data = app.MapGroup("").AddEndpointFilter(new ApiKeyCheck(options.ApiKey));
+        data.MapMethods("/graphql", ["GET", "POST"], GraphQLEndpoint.HandleAsync);
+        Downloads.Map(data, options);
+        StaticSite.Map(app);
         return app;
-    }
-
-    private static async Task ExecuteAsync(HttpContext http, IDocumentExecuter executer, GraphQL.Types.ISchema schema, IGraphQLTextSerializer serializer)
-    {
-        GraphQLRequest? request;
-        try
-        {
-            request = await serializer.ReadAsync<GraphQLRequest>(http.Request.Body, http.RequestAborted);
-        }
-        catch (Exception e) when (e is System.Text.Json.JsonException or FormatException)
-        {
-            request = null;
-        }
-        if (request?.Query is null)
-        {
-            http.Response.StatusCode = StatusCodes.Status400BadRequest;
-            await http.Response.WriteAsJsonAsync(new { errors = new[] { new { message = "body must be JSON with a 'query' string" } } });
-            return;
-        }
-        var result = await executer.ExecuteAsync(options =>
-        {
-            options.Schema = schema;
-            options.Query = request.Query;
-            options.Variables = request.Variables;
-            options.OperationName = request.OperationName;
-            options.RequestServices = http.RequestServices;
-            options.CancellationToken = http.RequestAborted;
-        });
-        http.Response.ContentType = "application/json";
-        http.Response.StatusCode = result.Executed ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest;
-        await serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
     }
 }

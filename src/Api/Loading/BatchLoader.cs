@@ -13,12 +13,13 @@ public sealed class BatchLoader<TKey, TValue>(Func<IReadOnlyCollection<TKey>, IR
 {
     private readonly Lock _gate = new();
     private readonly List<TKey> _queued = [];
+    private readonly HashSet<TKey> _queuedSet = [];
     private readonly Dictionary<TKey, Task<IReadOnlyDictionary<TKey, TValue>>> _inFlight = [];
 
     public IDataLoaderResult<TValue> Load(TKey key)
     {
         lock (_gate)
-            if (!_inFlight.ContainsKey(key) && !_queued.Contains(key)) _queued.Add(key);
+            if (!_inFlight.ContainsKey(key) && _queuedSet.Add(key)) _queued.Add(key);
         return new Pending(this, key);
     }
 
@@ -31,6 +32,7 @@ public sealed class BatchLoader<TKey, TValue>(Func<IReadOnlyCollection<TKey>, IR
             {
                 var keys = _queued.ToList();
                 _queued.Clear();
+                _queuedSet.Clear();
                 batch = Task.Run(() => fetch(keys), ct);
                 foreach (var k in keys) _inFlight[k] = batch;
             }
@@ -44,22 +46,5 @@ public sealed class BatchLoader<TKey, TValue>(Func<IReadOnlyCollection<TKey>, IR
         public Task<TValue> GetResultAsync(CancellationToken cancellationToken = default) => loader.ResultAsync(key, cancellationToken);
 
         async Task<object?> IDataLoaderResult.GetResultAsync(CancellationToken cancellationToken) => await GetResultAsync(cancellationToken);
-    }
-}
-
-/// <summary>The batch loaders of one request, by name (registered per request scope).</summary>
-public sealed class RequestLoaders
-{
-    private readonly Dictionary<string, object> _loaders = [];
-    private readonly Lock _gate = new();
-
-    public BatchLoader<TKey, TValue> Get<TKey, TValue>(string name, Func<IReadOnlyCollection<TKey>, IReadOnlyDictionary<TKey, TValue>> fetch, TValue missing)
-        where TKey : notnull
-    {
-        lock (_gate)
-        {
-            if (!_loaders.TryGetValue(name, out var loader)) _loaders[name] = loader = new BatchLoader<TKey, TValue>(fetch, missing);
-            return (BatchLoader<TKey, TValue>)loader;
-        }
     }
 }

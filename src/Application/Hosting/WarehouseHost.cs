@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using GaugeNN.Api;
+using GaugeNN.Api.Limits;
 using GaugeNN.Warehouse.EventStore;
 using GaugeNN.Warehouse.Read;
 using Microsoft.AspNetCore.Builder;
@@ -16,10 +17,25 @@ public sealed record WarehouseHostOptions(int Port, string Address = "127.0.0.1"
 {
     /// <summary>How often the follower looks for new events when it has caught up.</summary>
     public TimeSpan Poll { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// A file holding the API key (its first line); required to bind anywhere but loopback, and when given, asked of
+    /// every data request (<c>/graphql</c>, <c>/download</c>) wherever the host listens.
+    /// </summary>
+    public string? ApiKeyFile { get; init; }
+
+    /// <summary>Origins a browser may call the API from (CORS); empty: none besides the host's own pages.</summary>
+    public IReadOnlyList<string> CorsOrigins { get; init; } = [];
+
+    /// <summary>The API's caps (depth, answer size, page size, time, bytes).</summary>
+    public ApiLimits Limits { get; init; } = new();
 }
 
 /// <summary>A port that cannot be listened on; said before any work starts.</summary>
 public sealed class PortUnavailableException(string message) : Exception(message);
+
+/// <summary>The host's options cannot be served safely or at all (no API key off loopback, an unreadable key file).</summary>
+public sealed class HostOptionsException(string message) : Exception(message);
 
 /// <summary>
 /// The warehouse host (<c>gaugenn serve</c>): one long-lived process that owns the DuckDB file, follows the event
@@ -52,7 +68,11 @@ public sealed class WarehouseHost : IAsyncDisposable
 
     public static async Task<WarehouseHost> StartAsync(Gauge gauge, WarehouseHostOptions options, CancellationToken ct)
     {
-        var address = IPAddress.Parse(options.Address);
+        if (!IPAddress.TryParse(options.Address, out var address))
+            throw new HostOptionsException($"'{options.Address}' is not an IP address to listen on (e.g. 127.0.0.1, ::1, 0.0.0.0)");
+        string? apiKey = ApiKey(options);
+        if (apiKey is null && !IPAddress.IsLoopback(address))
+            throw new HostOptionsException($"listening on {options.Address} (not loopback) needs an API key: give --api-key-file FILE (a key of at least {MinKeyLength} characters)");
         EnsurePortFree(address, options.Port);
         string token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         // The URL is known only once bound (port 0 picks one): the owner record is rewritten then.
@@ -65,7 +85,13 @@ public sealed class WarehouseHost : IAsyncDisposable
             var builder = WebApplication.CreateSlimBuilder();
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
             builder.WebHost.UseUrls($"http://{(address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]" : address)}:{options.Port}");
-            builder.Services.AddGaugeApi(readers);
+            builder.Services.AddGaugeApi(readers, new ApiOptions
+            {
+                Limits = options.Limits,
+                CorsOrigins = options.CorsOrigins,
+                ApiKey = apiKey,
+                DownloadFolder = Path.Combine(gauge.Folder.Root, "downloads"),
+            });
             var app = builder.Build();
             app.MapGaugeApi();
             var host = new WarehouseHost(warehouse, readers, app, options, gauge);
@@ -88,6 +114,25 @@ public sealed class WarehouseHost : IAsyncDisposable
             warehouse.Dispose();
             throw;
         }
+    }
+
+    private const int MinKeyLength = 16;
+
+    /// <summary>The key of <see cref="WarehouseHostOptions.ApiKeyFile"/> (its first line, trimmed), checked for length.</summary>
+    private static string? ApiKey(WarehouseHostOptions options)
+    {
+        if (options.ApiKeyFile is not { } file) return null;
+        string key;
+        try
+        {
+            key = File.ReadLines(file).FirstOrDefault()?.Trim() ?? "";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new HostOptionsException($"cannot read the API key file {file}: {e.Message}");
+        }
+        return key.Length >= MinKeyLength ? key
+            : throw new HostOptionsException($"the API key in {file} is {key.Length} characters; use at least {MinKeyLength} (e.g. openssl rand -hex 32 > {file})");
     }
 
     /// <summary>Waits until every event committed before the call is in the tables.</summary>

@@ -10,10 +10,18 @@ public sealed class DuckDbWarehouse : IDisposable
 {
     // One DuckDB connection must not run two commands at once; the API serves requests concurrently.
     private readonly Lock _gate = new();
+    private long _statements;
+    private volatile DuckDBCommand? _running;
 
     private DuckDbWarehouse(DuckDBConnection connection) => Connection = connection;
 
     public DuckDBConnection Connection { get; }
+
+    /// <summary>Statements run on this connection so far (the API holds the statements per request bounded by it).</summary>
+    public long Statements => Interlocked.Read(ref _statements);
+
+    /// <summary>Stops the statement running on this connection, if any (a request that ran out of time); it then throws.</summary>
+    public void Interrupt() => _running?.Cancel();
 
     /// <summary>
     /// Opens the file (the caller holds the data folder's warehouse lock). Another program holding the file (a DuckDB
@@ -41,7 +49,7 @@ public sealed class DuckDbWarehouse : IDisposable
         {
             using var command = Connection.CreateCommand();
             command.CommandText = sql;
-            return command.ExecuteNonQuery();
+            return Run(command, c => c.ExecuteNonQuery());
         }
     }
 
@@ -50,7 +58,7 @@ public sealed class DuckDbWarehouse : IDisposable
         lock (_gate)
         {
             using var command = Command(sql, parameters);
-            var value = command.ExecuteScalar();
+            var value = Run(command, c => c.ExecuteScalar());
             return value is null or DBNull ? default : (T)Convert.ChangeType(value, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T));
         }
     }
@@ -61,10 +69,27 @@ public sealed class DuckDbWarehouse : IDisposable
         lock (_gate)
         {
             using var command = Command(sql, parameters);
-            using var reader = (DuckDBDataReader)command.ExecuteReader();
-            var rows = new List<T>();
-            while (reader.Read()) rows.Add(map(reader));
-            return rows;
+            return Run(command, c =>
+            {
+                using var reader = (DuckDBDataReader)c.ExecuteReader();
+                var rows = new List<T>();
+                while (reader.Read()) rows.Add(map(reader));
+                return rows;
+            });
+        }
+    }
+
+    private T Run<T>(DuckDBCommand command, Func<DuckDBCommand, T> run)
+    {
+        Interlocked.Increment(ref _statements);
+        _running = command;
+        try
+        {
+            return run(command);
+        }
+        finally
+        {
+            _running = null;
         }
     }
 

@@ -58,42 +58,59 @@ public sealed class ChurnReader(ReaderLease lease, string schema = SqlContext.Ma
             row[11], row[12], row[13], row[14], row[15], row[16], row[17], row[18], row[19]);
     }
 
-    public IReadOnlyList<AppChurn> Apps(string from, string to, int first, string? afterPackage)
+    private static readonly Keyset PackageOrder = new("churn:package", new SortKey("package"));
+
+    private static (string Sql, object?[] Parameters) Where(string from, string to, string? status) =>
+        status is null
+            ? ("from_snapshot = ? AND to_snapshot = ?", [from, to])
+            : ("from_snapshot = ? AND to_snapshot = ? AND status = ?", [from, to, status]);
+
+    /// <summary>Apps of the pair (of one status, when given) in package order, each with its model changes.</summary>
+    public Page<AppChurn> Apps(string from, string to, string? status, int first, string? after)
     {
-        string after = afterPackage ?? "";
-        var page = warehouse.Query(
-            $"""
-            SELECT package, status, version_from, version_to, dl, frameworks_before, frameworks_after,
-                   framework_migration, models_before, models_after, models_unchanged
-            FROM {schema}.{FactAppChurn.Table.Name}
-            WHERE from_snapshot = ? AND to_snapshot = ? AND package > ? ORDER BY package LIMIT ?
-            """,
+        var (where, parameters) = Where(from, to, status);
+        var page = Pages.Read(warehouse, PackageOrder,
+            ["package", "status", "version_from", "version_to", "dl", "frameworks_before", "frameworks_after", "framework_migration",
+             "models_before", "models_after", "models_unchanged"],
+            $"{schema}.{FactAppChurn.Table.Name}", where, parameters, first, after,
             r => new AppChurn(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetInt64(2),
                 r.IsDBNull(3) ? null : r.GetInt64(3), r.IsDBNull(4) ? null : r.GetString(4),
                 r.GetFieldValue<List<string>>(5), r.GetFieldValue<List<string>>(6),
-                r.GetBoolean(7), r.GetInt64(8), r.GetInt64(9), r.GetInt64(10), [], [], []),
-            from, to, after, first);
-        if (page.Count == 0) return page;
-        // Only the changes of this page's apps: the packages sort, so the page is a range of them.
+                r.GetBoolean(7), r.GetInt64(8), r.GetInt64(9), r.GetInt64(10), [], [], []));
+        if (page.Items.Count == 0) return page;
+        // Only the changes of this page's apps.
         var changes = warehouse.Query(
             $"""
             SELECT package, change, from_path, from_sha256, from_format, to_path, to_sha256, to_format
             FROM {schema}.{FactModelChurn.Table.Name}
-            WHERE from_snapshot = ? AND to_snapshot = ? AND change <> 'unchanged' AND package > ? AND package <= ?
+            WHERE from_snapshot = ? AND to_snapshot = ? AND change <> 'unchanged' AND package IN {Sql.Literals(page.Items.Select(i => i.Node.Package))}
+            ORDER BY package, coalesce(from_path, to_path), to_path
             """,
             r => (Package: r.GetString(0), Change: r.GetString(1),
                 From: r.IsDBNull(2) ? null : new ModelRef(r.GetString(2), r.GetString(3), r.GetString(4)),
                 To: r.IsDBNull(5) ? null : new ModelRef(r.GetString(5), r.GetString(6), r.GetString(7))),
-            from, to, after, page[^1].Package).ToLookup(c => c.Package);
-        return page.Select(app =>
+            from, to).ToLookup(c => c.Package);
+        return page with
         {
-            var mine = changes[app.Package].ToList();
-            return app with
+            Items = page.Items.Select(item =>
             {
-                Updated = mine.Where(c => c.Change == "updated").Select(c => new ModelChange(c.From!, c.To!)).ToList(),
-                Added = mine.Where(c => c.Change == "added").Select(c => c.To!).ToList(),
-                Removed = mine.Where(c => c.Change == "removed").Select(c => c.From!).ToList(),
-            };
-        }).ToList();
+                var mine = changes[item.Node.Package].ToList();
+                return item with
+                {
+                    Node = item.Node with
+                    {
+                        Updated = mine.Where(c => c.Change == "updated").Select(c => new ModelChange(c.From!, c.To!)).ToList(),
+                        Added = mine.Where(c => c.Change == "added").Select(c => c.To!).ToList(),
+                        Removed = mine.Where(c => c.Change == "removed").Select(c => c.From!).ToList(),
+                    },
+                };
+            }).ToList(),
+        };
+    }
+
+    public long Count(string from, string to, string? status)
+    {
+        var (where, parameters) = Where(from, to, status);
+        return warehouse.Scalar<long>($"SELECT count(*) FROM {schema}.{FactAppChurn.Table.Name} WHERE {where}", parameters);
     }
 }

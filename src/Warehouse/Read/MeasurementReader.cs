@@ -1,5 +1,6 @@
 using GaugeNN.Warehouse.Projections;
 using GaugeNN.Warehouse.Projections.Tables;
+using static GaugeNN.Warehouse.Read.Sql;
 
 namespace GaugeNN.Warehouse.Read;
 
@@ -58,43 +59,57 @@ public sealed class MeasurementReader(ReaderLease lease)
         $"""
         SELECT device_id, serial, manufacturer, model, family, soc, abi, sdk, ram_mb, cores, big_cores, little_cores,
                big_core_max_mhz, cpu_model, tier, year, source, inferred
-        FROM {Devices} WHERE {(ids is null ? "TRUE" : $"device_id IN {Literals(ids)}")} ORDER BY tier, year NULLS LAST, device_id
+        FROM {Devices} WHERE {(ids is null ? "TRUE" : $"device_id IN {Sql.Literals(ids)}")} ORDER BY tier, year NULLS LAST, device_id
         """,
         r => new Device(r.GetString(0), S(r, 1), S(r, 2), S(r, 3), S(r, 4), S(r, 5), S(r, 6), I(r, 7), L(r, 8), I(r, 9), I(r, 10),
             I(r, 11), I(r, 12), S(r, 13), r.GetString(14), I(r, 15), r.GetString(16), r.GetBoolean(17)));
 
-    private const string Columns = """
-        run_id, plan_id, model_sha256, m.device_id, runtime, runtime_version, backend, delegation, delegate_kernels, threads,
-        warmup_runs, timed_runs, init_ms, first_inference_ms, warmup_mean_ms, mean_ms, std_ms, min_ms, max_ms, p5_ms, p50_ms,
-        p90_ms, p95_ms, p99_ms, peak_memory_mb, energy_mj_per_inference, avg_power_mw, power_samples, power_sample_hz,
-        energy_method, temp_before_c, temp_after_c, tool, tool_version, provenance, source_file, source_sha256,
-        map_keys(conditions), map_values(conditions), recorded_at
-        """;
+    private static readonly string[] Columns =
+    [
+        "m.run_id", "m.plan_id", "m.model_sha256", "m.device_id", "m.runtime", "m.runtime_version", "m.backend", "m.delegation",
+        "m.delegate_kernels", "m.threads", "m.warmup_runs", "m.timed_runs", "m.init_ms", "m.first_inference_ms", "m.warmup_mean_ms",
+        "m.mean_ms", "m.std_ms", "m.min_ms", "m.max_ms", "m.p5_ms", "m.p50_ms", "m.p90_ms", "m.p95_ms", "m.p99_ms", "m.peak_memory_mb",
+        "m.energy_mj_per_inference", "m.avg_power_mw", "m.power_samples", "m.power_sample_hz", "m.energy_method",
+        "m.temp_before_c", "m.temp_after_c", "m.tool", "m.tool_version", "m.provenance", "m.source_file", "m.source_sha256",
+        "map_keys(m.conditions)", "map_values(m.conditions)", "m.recorded_at",
+    ];
 
-    /// <summary>Measurements matching <paramref name="filter"/>, in (model, device, run) order, after a run id cursor.</summary>
-    public IReadOnlyList<Measurement> Find(MeasurementFilter filter, int first, string? afterRunId = null) => warehouse.Query(
-        $"""
-        SELECT {Columns} FROM {Measurements} m JOIN {Devices} d USING (device_id)
-        WHERE {Where} AND run_id > ? ORDER BY run_id LIMIT ?
-        """,
-        Read, [.. Parameters(filter), afterRunId ?? "", first]);
+    private static readonly Keyset RunOrder = new("measurements:run", new SortKey("m.run_id"));
 
-    /// <summary>Measurements of many models at once (one statement for a page of models: the DataLoader's batch).</summary>
-    public ILookup<string, Measurement> ForModels(IReadOnlyCollection<string> models) => warehouse.Query(
-        $"""
-        SELECT {Columns} FROM {Measurements} m WHERE model_sha256 IN {Literals(models)} ORDER BY model_sha256, run_id
-        """,
-        Read).ToLookup(m => m.ModelSha256);
+    /// <summary>Measurements matching <paramref name="filter"/>, in run id order.</summary>
+    public Page<Measurement> Find(MeasurementFilter filter, int first, string? after) =>
+        Pages.Read(warehouse, RunOrder, Columns, $"{Measurements} m JOIN {Devices} d USING (device_id)", Where, Parameters(filter), first, after, Read);
 
-    /// <summary>Measurements taken on many devices at once.</summary>
-    public ILookup<string, Measurement> ForDevices(IReadOnlyCollection<string> devices) => warehouse.Query(
-        $"""
-        SELECT {Columns} FROM {Measurements} m WHERE device_id IN {Literals(devices)} ORDER BY device_id, run_id
-        """,
-        Read).ToLookup(m => m.DeviceId);
+    public long Count(MeasurementFilter filter) =>
+        warehouse.Scalar<long>($"SELECT count(*) FROM {Measurements} m JOIN {Devices} d USING (device_id) WHERE {Where}", Parameters(filter));
+
+    /// <summary>The first page of the measurements of each model (one statement for a page of models: the DataLoader's batch).</summary>
+    public Dictionary<string, Page<Measurement>> ForModels(IReadOnlyCollection<string> models, int first, string? after) =>
+        Pages.ReadEach(warehouse, RunOrder, Columns, "m.model_sha256", models, $"{Measurements} m",
+            $"m.model_sha256 IN {Sql.Literals(models)}", [], first, after, Read);
+
+    public Dictionary<string, long> CountForModels(IReadOnlyCollection<string> models) =>
+        Pages.CountEach(warehouse, "m.model_sha256", models, $"{Measurements} m", $"m.model_sha256 IN {Sql.Literals(models)}", []);
+
+    /// <summary>The first page of the measurements taken on each device.</summary>
+    public Dictionary<string, Page<Measurement>> ForDevices(IReadOnlyCollection<string> devices, int first, string? after) =>
+        Pages.ReadEach(warehouse, RunOrder, Columns, "m.device_id", devices, $"{Measurements} m",
+            $"m.device_id IN {Sql.Literals(devices)}", [], first, after, Read);
+
+    public Dictionary<string, long> CountForDevices(IReadOnlyCollection<string> devices) =>
+        Pages.CountEach(warehouse, "m.device_id", devices, $"{Measurements} m", $"m.device_id IN {Sql.Literals(devices)}", []);
+
+    /// <summary>Whether a sha256 names a model shipped in an app or measured.</summary>
+    public bool Knows(string sha256) => warehouse.Scalar<bool>(
+        $"SELECT EXISTS (SELECT 1 FROM {SqlContext.Main}.{DimModel.Table.Name} WHERE sha256 = ?) OR EXISTS (SELECT 1 FROM {Measurements} WHERE model_sha256 = ?)",
+        sha256, sha256);
 
     /// <summary>A model's measurements grouped by <paramref name="by"/> (within <paramref name="filter"/>), keys in order.</summary>
-    public IReadOnlyList<Comparison> Compare(string model, CompareBy by, MeasurementFilter filter)
+    public IReadOnlyList<Comparison> Compare(string model, CompareBy by, MeasurementFilter filter) =>
+        Compare([model], by, filter)[model].ToList();
+
+    /// <summary>Each model's measurements grouped by <paramref name="by"/>, in one statement for them all.</summary>
+    public ILookup<string, Comparison> Compare(IReadOnlyCollection<string> models, CompareBy by, MeasurementFilter filter)
     {
         string key = by switch
         {
@@ -108,15 +123,16 @@ public sealed class MeasurementReader(ReaderLease lease)
         };
         return warehouse.Query(
             $"""
-            SELECT coalesce({key}, 'unknown') AS key, count(DISTINCT m.device_id), count(*), median(mean_ms), median(p50_ms),
+            SELECT m.model_sha256, coalesce({key}, 'unknown') AS key, count(DISTINCT m.device_id), count(*), median(mean_ms), median(p50_ms),
                    median(p90_ms), median(p99_ms), median(energy_mj_per_inference), median(peak_memory_mb),
                    list(DISTINCT m.device_id ORDER BY m.device_id)
             FROM {Measurements} m JOIN {Devices} d USING (device_id)
-            WHERE {Where} GROUP BY 1 ORDER BY {(by is CompareBy.Generation or CompareBy.Threads ? "try_cast(key AS INTEGER) NULLS LAST, key" : "key")}
+            WHERE m.model_sha256 IN {Sql.Literals(models)} AND {Where}
+            GROUP BY 1, 2 ORDER BY 1, {(by is CompareBy.Generation or CompareBy.Threads ? "try_cast(key AS INTEGER) NULLS LAST, key" : "key")}
             """,
-            r => new Comparison(r.GetString(0), r.GetInt64(1), r.GetInt64(2), D(r, 3), D(r, 4), D(r, 5), D(r, 6), D(r, 7), D(r, 8),
-                r.GetFieldValue<List<string>>(9)),
-            Parameters(filter with { Model = model }));
+            r => (Model: r.GetString(0), Group: new Comparison(r.GetString(1), r.GetInt64(2), r.GetInt64(3), D(r, 4), D(r, 5), D(r, 6), D(r, 7),
+                D(r, 8), D(r, 9), r.GetFieldValue<List<string>>(10))),
+            Parameters(filter with { Model = null })).ToLookup(x => x.Model, x => x.Group);
     }
 
     /// <summary>Per device (and runtime and backend) where both were measured: a model against a variant of it.</summary>
@@ -153,13 +169,4 @@ public sealed class MeasurementReader(ReaderLease lease)
         r.IsDBNull(37) ? new Dictionary<string, string>()
             : r.GetFieldValue<List<string>>(37).Zip(r.GetFieldValue<List<string>>(38)).ToDictionary(p => p.First, p => p.Second),
         r.GetFieldValue<DateTimeOffset>(39));
-
-    /// <summary>A batch of keys as an SQL list of literals (keys are ids and sha256s; quotes are doubled all the same).</summary>
-    private static string Literals(IEnumerable<string> values) =>
-        values.Any() ? "(" + string.Join(", ", values.Select(v => "'" + v.Replace("'", "''") + "'")) + ")" : "(NULL)";
-
-    private static string? S(DuckDB.NET.Data.DuckDBDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
-    private static int? I(DuckDB.NET.Data.DuckDBDataReader r, int i) => r.IsDBNull(i) ? null : Convert.ToInt32(r.GetValue(i));
-    private static long? L(DuckDB.NET.Data.DuckDBDataReader r, int i) => r.IsDBNull(i) ? null : Convert.ToInt64(r.GetValue(i));
-    private static double? D(DuckDB.NET.Data.DuckDBDataReader r, int i) => r.IsDBNull(i) ? null : Convert.ToDouble(r.GetValue(i));
 }

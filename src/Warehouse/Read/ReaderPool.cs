@@ -11,12 +11,19 @@ namespace GaugeNN.Warehouse.Read;
 public sealed class ReaderPool(string duckDbFile, int keepIdle = 8) : IDisposable
 {
     private readonly ConcurrentBag<DuckDbWarehouse> _idle = [];
+    private readonly ConcurrentDictionary<DuckDbWarehouse, byte> _open = [];
     private readonly Lazy<(DuckDbWarehouse Connection, PointInTime Builder)> _pointInTime =
         new(() => DuckDbWarehouse.Open(duckDbFile) is var c ? (c, new PointInTime(c)) : default);
     private int _idleCount;
+    private long _retiredStatements;
 
     /// <summary>Builds as-of and any-pair churn schemas (on a connection of its own; readers see what it attaches).</summary>
     public PointInTime PointInTime => _pointInTime.Value.Builder;
+
+    /// <summary>SQL statements run so far by every connection of the pool, the point-in-time builder's included.</summary>
+    public long Statements =>
+        Interlocked.Read(ref _retiredStatements) + _open.Keys.Sum(c => c.Statements)
+        + (_pointInTime.IsValueCreated ? _pointInTime.Value.Connection.Statements : 0);
 
     public ReaderLease Rent()
     {
@@ -25,7 +32,9 @@ public sealed class ReaderPool(string duckDbFile, int keepIdle = 8) : IDisposabl
             Interlocked.Decrement(ref _idleCount);
             return new ReaderLease(this, warehouse);
         }
-        return new ReaderLease(this, DuckDbWarehouse.Open(duckDbFile));
+        warehouse = DuckDbWarehouse.Open(duckDbFile);
+        _open[warehouse] = 0;
+        return new ReaderLease(this, warehouse);
     }
 
     internal void Return(DuckDbWarehouse warehouse)
@@ -34,13 +43,20 @@ public sealed class ReaderPool(string duckDbFile, int keepIdle = 8) : IDisposabl
         else
         {
             Interlocked.Decrement(ref _idleCount);
-            warehouse.Dispose();
+            Close(warehouse);
         }
+    }
+
+    private void Close(DuckDbWarehouse warehouse)
+    {
+        Interlocked.Add(ref _retiredStatements, warehouse.Statements);
+        _open.TryRemove(warehouse, out _);
+        warehouse.Dispose();
     }
 
     public void Dispose()
     {
-        while (_idle.TryTake(out var warehouse)) warehouse.Dispose();
+        while (_idle.TryTake(out var warehouse)) Close(warehouse);
         if (_pointInTime.IsValueCreated) _pointInTime.Value.Connection.Dispose();
     }
 }

@@ -1,3 +1,4 @@
+using GaugeNN.Api.Schema.Connections;
 using GaugeNN.Warehouse.Read;
 using GraphQL.Types;
 
@@ -27,8 +28,9 @@ public sealed class DeviceType : ObjectGraphType<Device>
         Field(x => x.Year, nullable: true).Description("Release year: the generation.");
         Field(x => x.Source).Description("The catalogue entry that matched, or the rule that inferred tier and year.");
         Field(x => x.Inferred).Description("Tier and year come from the rule, not the catalogue.");
-        Field<NonNullGraphType<ListGraphType<NonNullGraphType<MeasurementType>>>>("measurements")
-            .Description("Every measurement taken on it.")
+        Field<NonNullGraphType<ConnectionType<MeasurementType, Measurement>>>("measurements")
+            .Description("The measurements taken on it, in run id order.")
+            .PageArguments(100)
             .Resolve(c => MeasurementLoaders.ByDevice(c, c.Source.Id));
     }
 }

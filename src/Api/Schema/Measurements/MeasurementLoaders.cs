@@ -1,8 +1,8 @@
 using GaugeNN.Api.Loading;
+using GaugeNN.Api.Schema.Connections;
 using GaugeNN.Warehouse.Read;
 using GraphQL;
 using GraphQL.DataLoader;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace GaugeNN.Api.Schema.Measurements;
 
@@ -12,19 +12,27 @@ namespace GaugeNN.Api.Schema.Measurements;
 /// </summary>
 internal static class MeasurementLoaders
 {
-    public static IDataLoaderResult<IReadOnlyList<Measurement>> ByModel(IResolveFieldContext context, string sha256) =>
-        Loaders(context).Get<string, IReadOnlyList<Measurement>>("measurementsByModel",
-            keys => Reader(context).ForModels(keys).ToDictionary(g => g.Key, g => (IReadOnlyList<Measurement>)g.ToList()), []).Load(sha256);
+    public static IDataLoaderResult<Connection<Measurement>> ByModel(IResolveFieldContext context, string sha256)
+    {
+        var reader = context.Reader<MeasurementReader>();
+        return Paging.Load(context, "measurementsByModel", sha256, reader.ForModels, reader.CountForModels);
+    }
 
-    public static IDataLoaderResult<IReadOnlyList<Measurement>> ByDevice(IResolveFieldContext context, string deviceId) =>
-        Loaders(context).Get<string, IReadOnlyList<Measurement>>("measurementsByDevice",
-            keys => Reader(context).ForDevices(keys).ToDictionary(g => g.Key, g => (IReadOnlyList<Measurement>)g.ToList()), []).Load(deviceId);
+    public static IDataLoaderResult<Connection<Measurement>> ByDevice(IResolveFieldContext context, string deviceId)
+    {
+        var reader = context.Reader<MeasurementReader>();
+        return Paging.Load(context, "measurementsByDevice", deviceId, reader.ForDevices, reader.CountForDevices);
+    }
 
     public static IDataLoaderResult<Device?> Device(IResolveFieldContext context, string deviceId) =>
-        Loaders(context).Get<string, Device?>("deviceById",
-            keys => Reader(context).DevicesById(keys).ToDictionary(d => d.Id, d => (Device?)d), null).Load(deviceId);
+        context.Loaders().Get<string, Device?>("deviceById",
+            keys => context.Reader<MeasurementReader>().DevicesById(keys).ToDictionary(d => d.Id, d => (Device?)d), null).Load(deviceId);
 
-    private static RequestLoaders Loaders(IResolveFieldContext context) => context.RequestServices!.GetRequiredService<RequestLoaders>();
-
-    public static MeasurementReader Reader(IResolveFieldContext context) => context.RequestServices!.GetRequiredService<MeasurementReader>();
+    public static IDataLoaderResult<IReadOnlyList<Comparison>> Compare(IResolveFieldContext context, string sha256, CompareBy by) =>
+        context.Loaders().Get<string, IReadOnlyList<Comparison>>($"compare|{by}",
+            keys =>
+            {
+                var found = context.Reader<MeasurementReader>().Compare(keys, by, new MeasurementFilter());
+                return keys.ToDictionary(k => k, k => (IReadOnlyList<Comparison>)found[k].ToList());
+            }, []).Load(sha256);
 }

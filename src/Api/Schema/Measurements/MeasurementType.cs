@@ -1,3 +1,7 @@
+using GaugeNN.Api.Limits;
+using GaugeNN.Api.Schema.Common;
+using GaugeNN.Api.Schema.Models;
+using GaugeNN.Warehouse.Projections;
 using GaugeNN.Warehouse.Read;
 using GraphQL.Types;
 
@@ -14,6 +18,9 @@ public sealed class MeasurementType : ObjectGraphType<Measurement>
         Field(x => x.ModelSha256);
         Field(x => x.DeviceId);
         Field<DeviceType>("device").Resolve(c => MeasurementLoaders.Device(c, c.Source.DeviceId));
+        Field<ModelType>("model")
+            .Description("The model measured, when it ships in an app of the warehouse.")
+            .Resolve(c => ModelLoaders.BySha256(c, c.Source.ModelSha256, SqlContext.Main));
         Field(x => x.Runtime);
         Field(x => x.RuntimeVersion, nullable: true);
         Field(x => x.Backend);
@@ -48,18 +55,7 @@ public sealed class MeasurementType : ObjectGraphType<Measurement>
         Field(x => x.SourceFile, nullable: true);
         Field(x => x.SourceSha256, nullable: true);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<ConditionType>>>>("conditions")
-            .Resolve(c => c.Source.Conditions.OrderBy(p => p.Key, StringComparer.Ordinal).ToList());
+            .Sized(10).Resolve(c => c.Source.Conditions.OrderBy(p => p.Key, StringComparer.Ordinal).ToList());
         Field(x => x.RecordedAt);
-    }
-}
-
-public sealed class ConditionType : ObjectGraphType<KeyValuePair<string, string>>
-{
-    public ConditionType()
-    {
-        Name = "Condition";
-        Description = "What else changes a result: governor, screen, battery, pinning, cool-down, tool-specific figures.";
-        Field<NonNullGraphType<StringGraphType>>("key").Resolve(c => c.Source.Key);
-        Field<NonNullGraphType<StringGraphType>>("value").Resolve(c => c.Source.Value);
     }
 }

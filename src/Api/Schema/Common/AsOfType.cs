@@ -4,7 +4,7 @@ using GraphQL;
 using GraphQL.Types;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace GaugeNN.Api.Schema;
+namespace GaugeNN.Api.Schema.Common;
 
 /// <summary>A point of the event log: an event sequence number, or a time (the last event appended at or before it).</summary>
 public sealed record AsOf(long? Sequence, DateTimeOffset? Time);
@@ -21,7 +21,7 @@ public sealed class AsOfType : InputObjectGraphType<AsOf>
 }
 
 /// <summary>Which schema a query reads: the live tables (<c>main</c>), or the app tables as of a point of the log.</summary>
-internal static class Views
+public static class Views
 {
     public static QueryArgument AsOfArgument() =>
         new QueryArgument<AsOfType> { Name = "asOf", Description = "Answer as the warehouse stood at this point of the event log." };

@@ -1,4 +1,4 @@
-namespace GaugeNN.Api;
+namespace GaugeNN.Api.Http;
 
 /// <summary>A self-contained query page (no CDN: the machine may have no network).</summary>
 internal static class ExplorerPage

@@ -1,0 +1,21 @@
+using GaugeNN.Warehouse.Read;
+using GraphQL;
+using GraphQL.DataLoader;
+
+namespace GaugeNN.Api.Schema.Snapshots;
+
+/// <summary>Per-snapshot figures for every snapshot of a list, each in one statement.</summary>
+internal static class SnapshotLoaders
+{
+    public static IDataLoaderResult<IReadOnlyList<FrameworkAdoption>> Frameworks(IResolveFieldContext context, SnapshotNode snapshot) =>
+        context.Loaders().Get<string, IReadOnlyList<FrameworkAdoption>>($"frameworks|{snapshot.Schema}",
+            keys =>
+            {
+                var found = context.Reader<WarehouseReader>().At(snapshot.Schema).FrameworkAdoption(keys);
+                return keys.ToDictionary(k => k, k => (IReadOnlyList<FrameworkAdoption>)found[k].ToList());
+            }, []).Load(snapshot.Summary.Id);
+
+    public static IDataLoaderResult<SnapshotPrecision> Precision(IResolveFieldContext context, SnapshotNode snapshot) =>
+        context.Loaders().Get<string, SnapshotPrecision>($"precision|{snapshot.Schema}",
+            keys => context.Reader<WarehouseReader>().At(snapshot.Schema).Precision(keys), new SnapshotPrecision(0, 0)).Load(snapshot.Summary.Id);
+}
