@@ -19,16 +19,16 @@ public sealed class ChurnTests
         var summaryFields = ExpectedChurn["summary"]!.AsObject().Select(p => p.Key).ToList();
         var data = await w.GraphQLAsync($$"""
             { churn(from: "2020-02", to: "2021-04") { summary { {{string.Join(' ', summaryFields)}} }
-              apps(first: 100) { package status versionFrom versionTo dl frameworksBefore frameworksAfter frameworkMigration
+              apps(first: 100) { edges { node { package status versionFrom versionTo dl frameworksBefore frameworksAfter frameworkMigration
                 modelsBefore modelsAfter modelsUnchanged updated { from { path sha256 format } to { path sha256 format } }
-                added { path sha256 format } removed { path sha256 format } } } }
+                added { path sha256 format } removed { path sha256 format } } } } } }
             """);
         var churn = data["churn"]!;
         foreach (var field in summaryFields)
             Assert.True((long)ExpectedChurn["summary"]![field]! == (long)churn["summary"]![field]!,
                 $"{field}: expected {ExpectedChurn["summary"]![field]}, got {churn["summary"]![field]}");
 
-        var apps = churn["apps"]!.AsArray().ToDictionary(a => (string)a!["package"]!, a => a!);
+        var apps = Workspace.Nodes(churn["apps"]).ToDictionary(a => (string)a!["package"]!, a => a!);
         var expectedApps = ExpectedChurn["apps"]!.AsObject();
         Assert.Equal(expectedApps.Select(a => a.Key).Order(), apps.Keys.Order());
         foreach (var (package, truth) in expectedApps)
@@ -70,18 +70,20 @@ public sealed class ChurnTests
         await w.ProjectAsync();
         const string Fields = "package status dl updated { from { sha256 } to { sha256 } } added { sha256 } removed { sha256 }";
 
-        var whole = (await w.GraphQLAsync($$"""{ churn(from: "2020-02", to: "2021-04") { apps(first: 100) { {{Fields}} } } }"""))["churn"]!["apps"]!.AsArray();
+        var first = (await w.GraphQLAsync($$"""{ churn(from: "2020-02", to: "2021-04") { apps(first: 100) { totalCount edges { node { {{Fields}} } } } } }"""))["churn"]!["apps"]!;
+        var whole = Workspace.Nodes(first);
         var paged = new List<JsonNode>();
         string? after = null;
         while (true)
         {
             string afterArgument = after is null ? "" : $", after: \"{after}\"";
-            var page = (await w.GraphQLAsync($$"""{ churn(from: "2020-02", to: "2021-04") { apps(first: 4{{afterArgument}}) { {{Fields}} } } }"""))["churn"]!["apps"]!.AsArray();
-            if (page.Count == 0) break;
-            paged.AddRange(page.Select(a => a!.DeepClone()));
-            after = (string)page[^1]!["package"]!;
+            var page = (await w.GraphQLAsync($$"""{ churn(from: "2020-02", to: "2021-04") { apps(first: 4{{afterArgument}}) { edges { node { {{Fields}} } } pageInfo { hasNextPage endCursor } } } }"""))["churn"]!["apps"]!;
+            paged.AddRange(Workspace.Nodes(page).Select(a => a!.DeepClone()));
+            if (!(bool)page["pageInfo"]!["hasNextPage"]!) break;
+            after = (string)page["pageInfo"]!["endCursor"]!;
         }
         Assert.Equal(15, whole.Count);
+        Assert.Equal(15, (int)first["totalCount"]!);
         Assert.Equal(whole.Select(a => a!.ToJsonString()), paged.Select(a => a.ToJsonString()));
     }
 

@@ -108,6 +108,10 @@ public sealed class Workspace : IAsyncDisposable
             return JsonNode.Parse(await (await http.PostAsJsonAsync("/graphql", new { query })).Content.ReadAsStringAsync())!;
     }
 
+    /// <summary>The nodes of a connection's page, in order.</summary>
+    public static JsonArray Nodes(JsonNode? connection) =>
+        new(connection!["edges"]!.AsArray().Select(e => e!["node"]!.DeepClone()).ToArray());
+
     public static async Task<JsonNode> PostAsync(HttpClient http, string query)
     {
         var response = await http.PostAsJsonAsync("/graphql", new { query });

@@ -42,9 +42,9 @@ public sealed class FoundationTests
         await w.IngestAsync("2020-02");
         await w.ProjectAsync();
 
-        var data = await w.GraphQLAsync("""{ snapshot(id: "2020-02") { apps { package models { path sha256 format bytes encrypted } } } }""");
+        var data = await w.GraphQLAsync("""{ snapshot(id: "2020-02") { apps(first: 1000) { edges { node { package models { path sha256 format bytes encrypted } } } } } }""");
         static bool Plain(string path) => !path.Contains("!/") && !path.Contains('@');
-        var actual = data["snapshot"]!["apps"]!.AsArray()
+        var actual = Workspace.Nodes(data["snapshot"]!["apps"])
             .SelectMany(a => a!["models"]!.AsArray().Where(m => !(bool)m!["encrypted"]!).Select(m => (Package: (string)a["package"]!, Path: (string)m!["path"]!,
                 Sha: (string)m["sha256"]!, Format: (string)m["format"]!, Bytes: (long)m["bytes"]!)))
             .Where(m => m.Format == "tflite" && Plain(m.Path))

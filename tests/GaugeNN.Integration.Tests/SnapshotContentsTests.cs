@@ -8,8 +8,8 @@ namespace GaugeNN.Integration.Tests;
 public sealed class SnapshotContentsTests
 {
     private const string AppsQuery = """
-        { snapshot(id: "ID") { apps { package versionCode listed scanned
-            models { path sha256 format bytes encrypted storage evidence } frameworks { name evidence } } } }
+        { snapshot(id: "ID") { apps(first: 1000) { edges { node { package versionCode listed scanned
+            models { path sha256 format bytes encrypted storage evidence } frameworks { name evidence } } } } } }
         """;
 
     [Theory]
@@ -20,7 +20,7 @@ public sealed class SnapshotContentsTests
         await using var w = new Workspace();
         await w.IngestAsync(snapshot);
         await w.ProjectAsync();
-        var apps = (await w.GraphQLAsync(AppsQuery.Replace("ID", snapshot)))["snapshot"]!["apps"]!.AsArray()
+        var apps = Workspace.Nodes((await w.GraphQLAsync(AppsQuery.Replace("ID", snapshot)))["snapshot"]!["apps"]).AsArray()
             .ToDictionary(a => (string)a!["package"]!, a => a!);
         var expected = Repo.Expected["snapshots"]![snapshot]!["apps"]!.AsObject();
 
@@ -58,7 +58,7 @@ public sealed class SnapshotContentsTests
         await using var w = new Workspace();
         await w.IngestAsync("2021-04");
         await w.ProjectAsync();
-        var apps = (await w.GraphQLAsync(AppsQuery.Replace("ID", "2021-04")))["snapshot"]!["apps"]!.AsArray();
+        var apps = Workspace.Nodes((await w.GraphQLAsync(AppsQuery.Replace("ID", "2021-04")))["snapshot"]!["apps"]).AsArray();
         var appium = apps.Single(a => (string)a!["package"]! == "io.appium.settings")!;
         Assert.True((bool)appium["scanned"]!);
         Assert.Empty(appium["models"]!.AsArray());
@@ -73,7 +73,7 @@ public sealed class SnapshotContentsTests
         await w.IngestAsync("2020-02", folder);
         await w.ProjectAsync();
 
-        var apps = (await w.GraphQLAsync(AppsQuery.Replace("ID", "2020-02")))["snapshot"]!["apps"]!.AsArray();
+        var apps = Workspace.Nodes((await w.GraphQLAsync(AppsQuery.Replace("ID", "2020-02")))["snapshot"]!["apps"]).AsArray();
         var caffe = apps.Single(a => (string)a!["package"]! == "org.gaugenn.fixture.caffeapp")!;
         Assert.True((bool)caffe["listed"]!);
         Assert.False((bool)caffe["scanned"]!);

@@ -40,8 +40,8 @@ public sealed class SyntheticCorpusTests
 
         foreach (var snapshot in snapshots)
         {
-            var apps = (await w.GraphQLAsync($$"""{ snapshot(id: "{{snapshot}}") { apps { package versionCode models { path sha256 format bytes encrypted } } } }"""))
-                ["snapshot"]!["apps"]!.AsArray().ToDictionary(a => (string)a!["package"]!, a => a!);
+            var apps = Workspace.Nodes((await w.GraphQLAsync($$"""{ snapshot(id: "{{snapshot}}") { apps(first: 1000) { edges { node { package versionCode models { path sha256 format bytes encrypted } } } } } }"""))
+                ["snapshot"]!["apps"]).ToDictionary(a => (string)a!["package"]!, a => a!);
             var expectedApps = File.ReadLines(Path.Combine(corpus, $"expected-apps-{snapshot}.jsonl")).Select(l => JsonNode.Parse(l)!).ToList();
             Assert.Equal(expectedApps.Select(a => (string)a["package"]!).Order(), apps.Keys.Order());
             foreach (var expected in expectedApps)

@@ -9,29 +9,39 @@ namespace GaugeNN.Api.Schema.Apps;
 /// <summary>The app edges of the graph, each batched: every app (or snapshot, or model) of a level in one statement.</summary>
 internal static class AppLoaders
 {
-    public static IDataLoaderResult<IReadOnlyList<AppModelFile>> ModelFiles(IResolveFieldContext context, AppNode app) =>
-        context.Loaders().Get<(string, string), IReadOnlyList<AppModelFile>>($"appModelFiles|{app.Schema}",
+    // Fetches run after the resolver returned (GraphQL.NET reuses its contexts): they capture readers, never the context.
+    public static IDataLoaderResult<IReadOnlyList<AppModelFile>> ModelFiles(IResolveFieldContext context, AppNode app)
+    {
+        var reader = context.Reader<AppReader>().At(app.Schema);
+        return context.Loaders().Get<(string, string), IReadOnlyList<AppModelFile>>($"appModelFiles|{app.Schema}",
             keys =>
             {
-                var found = context.Reader<AppReader>().At(app.Schema).ModelFiles(keys);
+                var found = reader.ModelFiles(keys);
                 return keys.ToDictionary(k => k, k => (IReadOnlyList<AppModelFile>)found[k].ToList());
             }, []).Load((app.App.Snapshot, app.App.Package));
+    }
 
-    public static IDataLoaderResult<IReadOnlyList<FrameworkUse>> Frameworks(IResolveFieldContext context, AppNode app) =>
-        context.Loaders().Get<(string, string), IReadOnlyList<FrameworkUse>>($"appFrameworks|{app.Schema}",
+    public static IDataLoaderResult<IReadOnlyList<FrameworkUse>> Frameworks(IResolveFieldContext context, AppNode app)
+    {
+        var reader = context.Reader<AppReader>().At(app.Schema);
+        return context.Loaders().Get<(string, string), IReadOnlyList<FrameworkUse>>($"appFrameworks|{app.Schema}",
             keys =>
             {
-                var found = context.Reader<AppReader>().At(app.Schema).Frameworks(keys);
+                var found = reader.Frameworks(keys);
                 return keys.ToDictionary(k => k, k => (IReadOnlyList<FrameworkUse>)found[k].ToList());
             }, []).Load((app.App.Snapshot, app.App.Package));
+    }
 
-    public static IDataLoaderResult<IReadOnlyList<AppNode>> History(IResolveFieldContext context, string package, string schema) =>
-        context.Loaders().Get<string, IReadOnlyList<AppNode>>($"appHistory|{schema}",
+    public static IDataLoaderResult<IReadOnlyList<AppNode>> History(IResolveFieldContext context, string package, string schema)
+    {
+        var reader = context.Reader<AppReader>().At(schema);
+        return context.Loaders().Get<string, IReadOnlyList<AppNode>>($"appHistory|{schema}",
             keys =>
             {
-                var found = context.Reader<AppReader>().At(schema).History(keys);
+                var found = reader.History(keys);
                 return keys.ToDictionary(k => k, k => (IReadOnlyList<AppNode>)found[k].Select(a => new AppNode(a, schema)).ToList());
             }, []).Load(package);
+    }
 
     /// <summary>A page of the apps of a snapshot (of every snapshot asked at this level, in one statement).</summary>
     public static IDataLoaderResult<Connection<AppNode>> InSnapshot(IResolveFieldContext context, string snapshot, string schema)

@@ -28,7 +28,11 @@ public sealed class AppType : ObjectGraphType<AppNode>
         Field<NonNullGraphType<BooleanGraphType>>("dl").Description("Ships at least one model file, encrypted ones included.").Resolve(c => c.Source.App.Dl);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<ModelFileType>>>>("models")
             .Description("Its model files, in path order.").Sized(5)
-            .Resolve(c => AppLoaders.ModelFiles(c, c.Source).Then(files => files.Select(f => new ModelFileNode(f, c.Source.Schema)).ToList()));
+            .Resolve(c =>
+            {
+                string schema = c.Source.Schema;
+                return AppLoaders.ModelFiles(c, c.Source).Then(files => files.Select(f => new ModelFileNode(f, schema)).ToList());
+            });
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<FrameworkUseType>>>>("frameworks")
             .Description("DL frameworks it ships models of or links.").Sized(3)
             .Resolve(c => AppLoaders.Frameworks(c, c.Source));

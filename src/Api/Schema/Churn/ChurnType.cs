@@ -25,9 +25,9 @@ public sealed class ChurnType : ObjectGraphType<ChurnPair>
             {
                 var (first, after) = Paging.Args(c);
                 string? status = c.GetArgument<ChurnStatus?>("status")?.ToString().ToLowerInvariant();
+                var (from, to) = (c.Source.From, c.Source.To);
                 var reader = c.Reader<ChurnReader>().At(c.Source.ChurnSchema, c.Source.AppSchema);
-                return new Connection<AppChurn>(reader.Apps(c.Source.From, c.Source.To, status, first, after),
-                    _ => reader.Count(c.Source.From, c.Source.To, status));
+                return new Connection<AppChurn>(reader.Apps(from, to, status, first, after), _ => reader.Count(from, to, status));
             });
     }
 }

@@ -24,15 +24,22 @@ internal static class MeasurementLoaders
         return Paging.Load(context, "measurementsByDevice", deviceId, reader.ForDevices, reader.CountForDevices);
     }
 
-    public static IDataLoaderResult<Device?> Device(IResolveFieldContext context, string deviceId) =>
-        context.Loaders().Get<string, Device?>("deviceById",
-            keys => context.Reader<MeasurementReader>().DevicesById(keys).ToDictionary(d => d.Id, d => (Device?)d), null).Load(deviceId);
+    // Fetches run after the resolver returned (GraphQL.NET reuses its contexts): they capture readers, never the context.
+    public static IDataLoaderResult<Device?> Device(IResolveFieldContext context, string deviceId)
+    {
+        var reader = context.Reader<MeasurementReader>();
+        return context.Loaders().Get<string, Device?>("deviceById",
+            keys => reader.DevicesById(keys).ToDictionary(d => d.Id, d => (Device?)d), null).Load(deviceId);
+    }
 
-    public static IDataLoaderResult<IReadOnlyList<Comparison>> Compare(IResolveFieldContext context, string sha256, CompareBy by) =>
-        context.Loaders().Get<string, IReadOnlyList<Comparison>>($"compare|{by}",
+    public static IDataLoaderResult<IReadOnlyList<Comparison>> Compare(IResolveFieldContext context, string sha256, CompareBy by)
+    {
+        var reader = context.Reader<MeasurementReader>();
+        return context.Loaders().Get<string, IReadOnlyList<Comparison>>($"compare|{by}",
             keys =>
             {
-                var found = context.Reader<MeasurementReader>().Compare(keys, by, new MeasurementFilter());
+                var found = reader.Compare(keys, by, new MeasurementFilter());
                 return keys.ToDictionary(k => k, k => (IReadOnlyList<Comparison>)found[k].ToList());
             }, []).Load(sha256);
+    }
 }

@@ -23,7 +23,11 @@ public sealed class ModelFileType : ObjectGraphType<ModelFileNode>
             .Description("What identified it: extension, magic, structure, weights:<path>.").Sized(3).Resolve(c => c.Source.File.Evidence);
         Field<NonNullGraphType<ModelType>>("model")
             .Description("The unique model these bytes are.")
-            .Resolve(c => ModelLoaders.BySha256(c, c.Source.File.Sha256, c.Source.Schema)
-                .Then(m => m ?? throw new InvalidOperationException($"model {c.Source.File.Sha256} of {c.Source.File.Package} is missing from dim_model")));
+            .Resolve(c =>
+            {
+                var file = c.Source.File;
+                return ModelLoaders.BySha256(c, file.Sha256, c.Source.Schema)
+                    .Then(m => m ?? throw new InvalidOperationException($"model {file.Sha256} of {file.Package} is missing from dim_model"));
+            });
     }
 }

@@ -9,10 +9,13 @@ namespace GaugeNN.Api.Schema.Models;
 /// <summary>The model edges of the graph, each batched: every model file (or model) of a level in one statement.</summary>
 internal static class ModelLoaders
 {
-    public static IDataLoaderResult<ModelNode?> BySha256(IResolveFieldContext context, string sha256, string schema) =>
-        context.Loaders().Get<string, ModelNode?>($"modelBySha256|{schema}",
-            keys => context.Reader<ModelReader>().At(schema).BySha256(keys).ToDictionary(p => p.Key, p => (ModelNode?)new ModelNode(p.Value, schema)),
-            null).Load(sha256);
+    // Fetches run after the resolver returned (GraphQL.NET reuses its contexts): they capture readers, never the context.
+    public static IDataLoaderResult<ModelNode?> BySha256(IResolveFieldContext context, string sha256, string schema)
+    {
+        var reader = context.Reader<ModelReader>().At(schema);
+        return context.Loaders().Get<string, ModelNode?>($"modelBySha256|{schema}",
+            keys => reader.BySha256(keys).ToDictionary(p => p.Key, p => (ModelNode?)new ModelNode(p.Value, schema)), null).Load(sha256);
+    }
 
     /// <summary>
     /// The other models of a model's architecture. Models of one fingerprint share a batch key, so the page is read
