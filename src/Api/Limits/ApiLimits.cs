@@ -9,7 +9,7 @@ public sealed record ApiLimits
     /// <summary>Levels of nested fields in a data query (a connection hop takes three: field, edges, node).</summary>
     public int MaxDepth { get; init; } = 15;
 
-    /// <summary>Levels of nested fields under <c>__schema</c>/<c>__type</c> (the standard introspection query takes 13).</summary>
+    /// <summary>Levels of nested fields under <c>__schema</c>/<c>__type</c> (the standard introspection query takes 15).</summary>
     public int MaxIntrospectionDepth { get; init; } = 16;
 
     /// <summary>Values a data query could answer at most, estimated from page sizes and list lengths.</summary>

@@ -132,7 +132,11 @@ public sealed class QueryBudget(ApiLimits limits) : ValidationRuleBase
         }
     }
 
-    /// <summary>The lengths of the introspection lists of one schema: its own counts, so the price is exact.</summary>
+    /// <summary>
+    /// The lengths of the introspection lists of one schema, from its own counts: a list's mean length over its
+    /// parents (fields per type, arguments per field), so the standard introspection query is priced at about its real
+    /// answer, while a query nesting types in fields in types still multiplies and is refused.
+    /// </summary>
     private sealed record IntrospectionSizes(double Types, double Fields, double Arguments, double InputFields, double EnumValues,
         double Implementations, double Directives)
     {
@@ -141,19 +145,17 @@ public sealed class QueryBudget(ApiLimits limits) : ValidationRuleBase
         public static IntrospectionSizes Of(ISchema schema) => Cache.GetValue(schema, s =>
         {
             var types = s.AllTypes.ToList();
-            var complex = types.OfType<IComplexGraphType>().ToList();
-            var fields = complex.SelectMany(t => t.Fields).ToList();
+            var fields = types.OfType<IComplexGraphType>().SelectMany(t => t.Fields).ToList();
+            double perType(int total) => Math.Max(1, Math.Ceiling(total / (double)types.Count));
             return new IntrospectionSizes(types.Count,
-                Max(complex.OfType<IObjectGraphType>().Select(t => t.Fields.Count)),
-                Max(fields.Select(f => f.Arguments?.Count ?? 0).Concat(s.Directives.Select(d => d.Arguments?.Count ?? 0))),
-                Max(complex.OfType<IInputObjectGraphType>().Select(t => t.Fields.Count)),
-                Max(types.OfType<EnumerationGraphType>().Select(t => t.Values.Count)),
-                Max(types.OfType<IAbstractGraphType>().Select(t => t.PossibleTypes.Count)
-                    .Concat(types.OfType<IImplementInterfaces>().Select(t => t.ResolvedInterfaces.Count))),
+                perType(types.OfType<IObjectGraphType>().Sum(t => t.Fields.Count) + types.OfType<IInterfaceGraphType>().Sum(t => t.Fields.Count)),
+                Math.Max(1, Math.Ceiling((fields.Sum(f => f.Arguments?.Count ?? 0) + s.Directives.Sum(d => d.Arguments?.Count ?? 0))
+                    / (double)Math.Max(1, fields.Count + s.Directives.Count))),
+                perType(types.OfType<IInputObjectGraphType>().Sum(t => t.Fields.Count)),
+                perType(types.OfType<EnumerationGraphType>().Sum(t => t.Values.Count)),
+                perType(types.OfType<IAbstractGraphType>().Sum(t => t.PossibleTypes.Count) + types.OfType<IImplementInterfaces>().Sum(t => t.ResolvedInterfaces.Count)),
                 s.Directives.Count);
         });
-
-        private static double Max(IEnumerable<int> counts) => Math.Max(1, counts.DefaultIfEmpty(1).Max());
 
         public double For(string field) => field switch
         {
