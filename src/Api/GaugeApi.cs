@@ -5,6 +5,7 @@ using GaugeNN.Api.Schema;
 using GaugeNN.Warehouse.Read;
 using GraphQL;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GaugeNN.Api;
@@ -56,6 +57,8 @@ public static class GaugeApi
         data.MapMethods("/graphql", ["GET", "POST"], GraphQLEndpoint.HandleAsync);
         Downloads.Map(data, options);
         StaticSite.Map(app);
+        app.MapFallback("{**path}", (HttpContext http) => Errors.Result(StatusCodes.Status404NotFound, "NOT_FOUND",
+            $"nothing is served at {http.Request.Path}: GraphQL is at /graphql, tables at /download/TABLE.parquet or .arrow, the dashboard at /"));
         return app;
     }
 }

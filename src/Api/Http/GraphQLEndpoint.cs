@@ -119,6 +119,7 @@ public static class GraphQLEndpoint
                 ["complexity"] = Math.Round(cost.Complexity),
                 ["fields"] = cost.Fields,
                 ["depth"] = cost.Depth,
+                ["introspection"] = Math.Round(cost.IntrospectionComplexity),
                 ["statements"] = lease.Warehouse.Statements - statementsBefore,
             };
         }

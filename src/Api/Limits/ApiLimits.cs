@@ -16,7 +16,7 @@ public sealed record ApiLimits
     public double MaxComplexity { get; init; } = 200_000;
 
     /// <summary>Values an introspection query could answer at most (list lengths from the schema itself).</summary>
-    public double MaxIntrospectionComplexity { get; init; } = 250_000;
+    public double MaxIntrospectionComplexity { get; init; } = 100_000;
 
     /// <summary>Field selections after expanding fragments: aliases and each use of a fragment count.</summary>
     public int MaxFields { get; init; } = 600;

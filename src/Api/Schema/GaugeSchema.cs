@@ -8,7 +8,8 @@ namespace GaugeNN.Api.Schema;
 /// <summary>
 /// The schema, with the introspection every client tool sends (graphql-js <c>getIntrospectionQuery</c> with all its
 /// options): <c>isRepeatable</c>, <c>includeDeprecated</c> on arguments and input fields, and — which GraphQL.NET
-/// 8 lacks — <c>__Type.specifiedByURL</c> with the <c>@specifiedBy</c> directive on the scalars we define by a spec.
+/// 8 lacks — <c>__Type.specifiedByURL</c> with the <c>@specifiedBy</c> directive on the scalars we define by a spec,
+/// and <c>includeDeprecated</c> on a directive's arguments.
 /// </summary>
 public sealed class GaugeSchema : GraphQL.Types.Schema
 {
@@ -29,6 +30,12 @@ public sealed class GaugeSchema : GraphQL.Types.Schema
         {
             case __Type type:
                 type.Field<StringGraphType>("specifiedByURL").Resolve(c => c.Source is ScalarGraphType scalar ? SpecifiedByDirective.Url(scalar) : null);
+                break;
+            case __Directive directive:
+                // graphql-js asks for args(includeDeprecated: true) on directives too; none of ours is deprecated, so all are listed.
+                var args = directive.GetField("args")!;
+                args.Arguments ??= new QueryArguments();
+                args.Arguments.Add(new QueryArgument<BooleanGraphType> { Name = "includeDeprecated", DefaultValue = false });
                 break;
             case DateOnlyGraphType date:
                 date.Description = "A calendar date, RFC 3339 full-date (2021-04-30).";
