@@ -57,8 +57,18 @@ public static class GaugeApi
         data.MapMethods("/graphql", ["GET", "POST"], GraphQLEndpoint.HandleAsync);
         Downloads.Map(data, options);
         StaticSite.Map(app);
-        app.MapFallback("{**path}", (HttpContext http) => Errors.Result(StatusCodes.Status404NotFound, "NOT_FOUND",
-            $"nothing is served at {http.Request.Path}: GraphQL is at /graphql, tables at /download/TABLE.parquet or .arrow, the dashboard at /"));
+        app.MapFallback("{**path}", NotServed);
         return app;
+    }
+
+    private static IResult NotServed(HttpContext http)
+    {
+        if (http.Request.Path.Equals("/graphql", StringComparison.OrdinalIgnoreCase))
+        {
+            http.Response.Headers.Allow = "GET, POST";
+            return Errors.Result(StatusCodes.Status405MethodNotAllowed, "METHOD_NOT_ALLOWED", "/graphql answers GET (queries) and POST");
+        }
+        return Errors.Result(StatusCodes.Status404NotFound, "NOT_FOUND",
+            $"nothing is served at {http.Request.Path}: GraphQL is at /graphql, tables at /download/TABLE.parquet or .arrow, the dashboard at /");
     }
 }
