@@ -16,5 +16,12 @@ public sealed record ApiOptions
     /// <summary>Where download files are staged while they stream (deleted after; leftovers removed at start).</summary>
     public string DownloadFolder { get; init; } = Path.Combine(Path.GetTempPath(), "gaugenn-downloads");
 
+    /// <summary>
+    /// A number that moves whenever the warehouse's tables change (the host's projection version): facts read once and
+    /// shared by requests (the snapshot list, the counts lists grow with) are kept until it moves. Without it they are
+    /// read again after a few seconds.
+    /// </summary>
+    public Func<long>? Version { get; init; }
+
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }

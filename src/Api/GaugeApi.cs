@@ -24,7 +24,7 @@ public static class GaugeApi
         services.AddSingleton(options);
         services.AddSingleton(options.Limits);
         services.AddSingleton(readers);
-        services.AddSingleton(new WarehouseSizes(readers, options.Time));
+        services.AddSingleton(new WarehouseFacts(readers, options));
         services.AddSingleton(new MemoryRelief(options.Time));
         services.AddScoped(_ => readers.Rent());
         services.AddScoped<WarehouseReader>();

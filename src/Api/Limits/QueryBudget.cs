@@ -26,7 +26,7 @@ public sealed class QueryBudget(ApiLimits limits) : ValidationRuleBase
     {
         if (!context.HasErrors)
         {
-            var sizes = context.RequestServices?.GetService<WarehouseSizes>()?.Current() ?? new ListSizes(1, 1);
+            var sizes = context.RequestServices?.GetService<Schema.WarehouseFacts>()?.Sizes() ?? new ListSizes(1, 1);
             var cost = Price(context, limits, sizes);
             foreach (var error in cost.Errors(limits)) context.ReportError(new ValidationError(error) { Code = "BUDGET" });
             if (context.UserContext is { } user) user[nameof(QueryCost)] = cost;

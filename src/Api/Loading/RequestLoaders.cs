@@ -8,17 +8,7 @@ namespace GaugeNN.Api.Loading;
 public sealed class RequestLoaders
 {
     private readonly Dictionary<string, object> _loaders = [];
-    private readonly Dictionary<string, Lazy<object>> _memos = [];
     private readonly Lock _gate = new();
-
-    /// <summary>A value computed once per request (e.g. the snapshot ids every unknown-id check compares against).</summary>
-    public T Memo<T>(string name, Func<T> compute) where T : notnull
-    {
-        Lazy<object> memo;
-        lock (_gate)
-            if (!_memos.TryGetValue(name, out memo!)) _memos[name] = memo = new Lazy<object>(() => compute());
-        return (T)memo.Value;
-    }
 
     public BatchLoader<TKey, TValue> Get<TKey, TValue>(string name, Func<IReadOnlyCollection<TKey>, IReadOnlyDictionary<TKey, TValue>> fetch, TValue missing)
         where TKey : notnull

@@ -32,7 +32,7 @@ public sealed class GaugeQuery : ObjectGraphType
             .Resolve(c =>
             {
                 string schema = Views.AppSchema(c);
-                return Known.Snapshots(c, schema).Values.Select(s => new SnapshotNode(s, schema)).ToList();
+                return Known.Snapshots(c, schema).InOrder.Select(s => new SnapshotNode(s, schema)).ToList();
             });
         Field<SnapshotDetailType>("snapshot")
             .Description("One snapshot with its apps (paged). An unknown id is an error naming it.")
@@ -77,11 +77,10 @@ public sealed class GaugeQuery : ObjectGraphType
                 string apps = Views.AppSchema(c);
                 Known.Snapshot(c, from, apps);
                 Known.Snapshot(c, to, apps);
-                var churn = c.Reader<ChurnReader>();
-                if (churn.At(apps, apps).Summary(from, to) is { } consecutive) return new ChurnPair(from, to, consecutive, apps, apps);
-                string pair = Views.PointInTime(c).Churn(from, to, apps);
-                var summary = churn.At(pair, apps).Summary(from, to) ?? throw new ExecutionError($"no apps in {from} or {to}");
-                return new ChurnPair(from, to, summary, pair, apps);
+                // Consecutive pairs (in capture order) are kept in the app schema; any other pair gets a schema of its own.
+                string churnSchema = Known.Snapshots(c, apps).Consecutive(from, to) ? apps : Views.PointInTime(c).Churn(from, to, apps);
+                var summary = c.Reader<ChurnReader>().At(churnSchema, apps).Summary(from, to) ?? throw new ExecutionError($"no apps in {from} or {to}");
+                return new ChurnPair(from, to, summary, churnSchema, apps);
             });
     }
 

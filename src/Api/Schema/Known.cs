@@ -6,11 +6,12 @@ namespace GaugeNN.Api.Schema;
 /// <summary>Values a query names (snapshot ids) that must exist: an unknown one is an error naming it, never an empty answer.</summary>
 internal static class Known
 {
-    public static IReadOnlyDictionary<string, SnapshotSummary> Snapshots(IResolveFieldContext context, string schema) =>
-        context.Loaders().Memo($"snapshots|{schema}", () => context.Reader<WarehouseReader>().At(schema).Snapshots().ToDictionary(s => s.Id));
+    /// <summary>The snapshots of a schema, in capture order and by id.</summary>
+    public static SnapshotList Snapshots(IResolveFieldContext context, string schema) =>
+        context.Reader<WarehouseFacts>().Snapshots(schema, context.Reader<WarehouseReader>());
 
     public static SnapshotSummary Snapshot(IResolveFieldContext context, string id, string schema) =>
-        Snapshots(context, schema).TryGetValue(id, out var snapshot) ? snapshot : throw new ExecutionError($"unknown snapshot '{id}'");
+        Snapshots(context, schema).ById.TryGetValue(id, out var snapshot) ? snapshot : throw new ExecutionError($"unknown snapshot '{id}'");
 
     /// <summary>Checks an optional snapshot argument; returns it.</summary>
     public static string? OptionalSnapshot(IResolveFieldContext context, string? id, string schema)

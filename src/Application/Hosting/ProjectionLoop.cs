@@ -16,8 +16,12 @@ public sealed class ProjectionLoop(OpenWarehouse warehouse, TimeSpan poll)
     private static readonly TimeSpan ErrorPause = TimeSpan.FromSeconds(2);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private volatile ProjectionState _state = new(0, 0, null, null, null);
+    private long _version;
 
     public ProjectionState State => _state;
+
+    /// <summary>Moves after every change to the tables (a step applied, admin work done): readers' caches key on it.</summary>
+    public long Version => Interlocked.Read(ref _version);
 
     public async Task RunAsync(CancellationToken ct)
     {
@@ -45,6 +49,7 @@ public sealed class ProjectionLoop(OpenWarehouse warehouse, TimeSpan poll)
     {
         var (events, through, gap) = await warehouse.Follower.ReadStepAsync(warehouse.Projector.Checkpoint, ct);
         var step = through > warehouse.Projector.Checkpoint ? warehouse.Projector.Apply(events, through) : null;
+        if (step is not null) Interlocked.Increment(ref _version);
         long head = step is null && gap is null ? warehouse.Projector.Checkpoint : _state.Head;
         _state = new ProjectionState(warehouse.Projector.Checkpoint, Math.Max(head, warehouse.Projector.Checkpoint),
             gap?.ToString(), null, step is null ? _state.LastStep : DateTimeOffset.Now);
@@ -63,6 +68,7 @@ public sealed class ProjectionLoop(OpenWarehouse warehouse, TimeSpan poll)
         }
         finally
         {
+            Interlocked.Increment(ref _version);
             _gate.Release();
         }
     }

@@ -52,13 +52,13 @@ public sealed class WarehouseHost : IAsyncDisposable
     private readonly Task _following;
     private readonly EventFeed _feed;
 
-    private WarehouseHost(OpenWarehouse warehouse, ReaderPool readers, WebApplication app, WarehouseHostOptions options, Gauge gauge)
+    private WarehouseHost(OpenWarehouse warehouse, ReaderPool readers, WebApplication app, ProjectionLoop projection, Gauge gauge)
     {
         _feed = new EventFeed(gauge.Store, new PostgresGapProbe(gauge.Store));
         _warehouse = warehouse;
         _readers = readers;
         _app = app;
-        Projection = new ProjectionLoop(warehouse, options.Poll);
+        Projection = projection;
         _following = Projection.RunAsync(_stop.Token);
     }
 
@@ -82,6 +82,7 @@ public sealed class WarehouseHost : IAsyncDisposable
         {
             warehouse.Projector.EnsureSchema();
             readers = new ReaderPool(gauge.Folder.DuckDbFile);
+            var projection = new ProjectionLoop(warehouse, options.Poll);
             var builder = WebApplication.CreateSlimBuilder();
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
             builder.WebHost.UseUrls($"http://{(address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]" : address)}:{options.Port}");
@@ -91,10 +92,11 @@ public sealed class WarehouseHost : IAsyncDisposable
                 CorsOrigins = options.CorsOrigins,
                 ApiKey = apiKey,
                 DownloadFolder = Path.Combine(gauge.Folder.Root, "downloads"),
+                Version = () => projection.Version,
             });
             var app = builder.Build();
             app.MapGaugeApi();
-            var host = new WarehouseHost(warehouse, readers, app, options, gauge);
+            var host = new WarehouseHost(warehouse, readers, app, projection, gauge);
             AdminEndpoints.Map(app, host, token);
             try
             {

@@ -8,7 +8,7 @@ public sealed class ChurnSummaryType : ObjectGraphType<ChurnSummary>
     public ChurnSummaryType()
     {
         Name = "ChurnSummary";
-        Description = "What changed between two consecutive snapshots; model counts cover continuing apps unless named otherwise.";
+        Description = "What changed between two snapshots; model counts cover continuing apps unless named otherwise.";
         Field(x => x.AppsBefore);
         Field(x => x.AppsAfter);
         Field(x => x.AppsContinuing);
