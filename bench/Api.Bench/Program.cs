@@ -96,6 +96,16 @@ foreach (var (name, query, sql) in cases)
     Console.WriteLine($"{name,-26} {Percentile(direct, 50),11:0.00} {Percentile(served, 50),12:0.00} {Percentile(served, 99),12:0.00} {ratio,7:0.00}   {(ok ? "met" : "NOT MET")}");
 }
 
+var fixedCost = new List<double>();
+for (int r = -20; r < rounds; r++)
+{
+    var sw = Stopwatch.StartNew();
+    var response = await http.PostAsJsonAsync("/graphql", new { query = "{ __typename }" });
+    await response.Content.ReadAsStringAsync();
+    if (r >= 0) fixedCost.Add(sw.Elapsed.TotalMilliseconds);
+}
+Console.WriteLine($"{"{ __typename } (no SQL)",-26} {"",11} {Percentile(fixedCost, 50),12:0.00} {Percentile(fixedCost, 99),12:0.00}           the fixed cost of a request");
+
 Console.WriteLine();
 var mixed = new[]
 {
@@ -155,8 +165,10 @@ var hostile = new (string Name, Func<HttpContent> Body)[]
     ("200 KB query", () => Json("{ snapshots { id } }" + new string(' ', 200 * 1024))),
     ("malformed JSON", () => new StringContent("{\"query\": ", Encoding.UTF8, "application/json")),
     ("10 MB body", () => new ByteArrayContent(new byte[10 * 1024 * 1024]) { Headers = { { "Content-Type", "application/json" } } }),
+    ("30 aliases of snapshot apps + models", () => Json("{ " + string.Concat(Enumerable.Range(0, 30).Select(i =>
+        $"a{i}: snapshot(id: \"{last}\") {{ apps(first: 1000) {{ edges {{ node {{ package models {{ sha256 }} }} }} }} }} ")) + "}")),
     ("heavy but allowed: 1,000 models x apps x models", () => Json("{ models(first: 1000, orderBy: { field: APP_COUNT }) { edges { node { sha256 params macs ops { name count } " +
-        "apps(first: 10) { edges { node { package snapshot title models { path sha256 format bytes } } } } } } } }")),
+        "inputs { name shape dtype } apps(first: 5) { edges { node { package snapshot title models { path sha256 format bytes } } } } } } } }")),
     ("heavy but allowed: 1,000 apps with models", () => Json($$"""{ snapshot(id: "{{last}}") { apps(first: 1000) { edges { node { package title installs models { path sha256 format bytes model { params macs task } } frameworks { name evidence } } } } } }""")),
 };
 foreach (var (name, body) in hostile)

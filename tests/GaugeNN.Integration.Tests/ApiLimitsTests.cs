@@ -28,6 +28,8 @@ public sealed class ApiLimitsTests(ApiFixture api) : IClassFixture<ApiFixture>
         data.Add("1,000 aliases", "{ " + string.Concat(Enumerable.Range(0, 1000).Select(i => $"a{i}: snapshots {{ id }} ")) + "}");
         data.Add("110 aliases of a snapshot's apps with their models", "{ " + string.Concat(Enumerable.Range(0, 110).Select(i =>
             $"a{i}: snapshot(id: \"2021-04\") {{ apps(first: 1000) {{ edges {{ node {{ package models {{ path sha256 format bytes model {{ params macs ops {{ name count }} }} }} }} }} }} }} ")) + "}");
+        data.Add("30 aliases of a snapshot's apps with their models", "{ " + string.Concat(Enumerable.Range(0, 30).Select(i =>
+            $"a{i}: snapshot(id: \"2021-04\") {{ apps(first: 1000) {{ edges {{ node {{ package models {{ sha256 }} }} }} }} }} ")) + "}");
         data.Add("a self-nesting introspection", "{ __schema { types { " + string.Concat(Enumerable.Repeat("fields { type { ", 6)) + "name" + new string('}', 12) + " } } }");
         data.Add("fragments doubling at every level", string.Concat(Enumerable.Range(1, 20).Select(i => $"fragment f{i} on Snapshot {{ ...f{i - 1} ...f{i - 1} }} "))
             + "fragment f0 on Snapshot { id } { snapshots { ...f20 } }");

@@ -21,7 +21,17 @@ public sealed class DuckDbWarehouse : IDisposable
     public long Statements => Interlocked.Read(ref _statements);
 
     /// <summary>Stops the statement running on this connection, if any (a request that ran out of time); it then throws.</summary>
-    public void Interrupt() => _running?.Cancel();
+    public void Interrupt()
+    {
+        try
+        {
+            _running?.Cancel();
+        }
+        catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException or DuckDBException)
+        {
+            // The statement ended meanwhile: nothing left to stop. (Called from timer callbacks, which must not throw.)
+        }
+    }
 
     /// <summary>
     /// Opens the file (the caller holds the data folder's warehouse lock). Another program holding the file (a DuckDB
