@@ -11,6 +11,7 @@ public sealed class DuckDbWarehouse : IDisposable
     // One DuckDB connection must not run two commands at once; the API serves requests concurrently.
     private readonly Lock _gate = new();
     private long _statements;
+    private long _statementTicks;
     private volatile DuckDBCommand? _running;
 
     private DuckDbWarehouse(DuckDBConnection connection) => Connection = connection;
@@ -19,6 +20,9 @@ public sealed class DuckDbWarehouse : IDisposable
 
     /// <summary>Statements run on this connection so far (the API holds the statements per request bounded by it).</summary>
     public long Statements => Interlocked.Read(ref _statements);
+
+    /// <summary>Time spent in statements on this connection so far (a request's share of it is its SQL time).</summary>
+    public TimeSpan StatementTime => System.Diagnostics.Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _statementTicks));
 
     /// <summary>Stops the statement running on this connection, if any (a request that ran out of time); it then throws.</summary>
     public void Interrupt()
@@ -92,6 +96,7 @@ public sealed class DuckDbWarehouse : IDisposable
     private T Run<T>(DuckDBCommand command, Func<DuckDBCommand, T> run)
     {
         Interlocked.Increment(ref _statements);
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
         _running = command;
         try
         {
@@ -100,6 +105,7 @@ public sealed class DuckDbWarehouse : IDisposable
         finally
         {
             _running = null;
+            Interlocked.Add(ref _statementTicks, System.Diagnostics.Stopwatch.GetTimestamp() - start);
         }
     }
 

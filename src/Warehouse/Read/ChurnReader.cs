@@ -31,26 +31,33 @@ public sealed class ChurnReader(ReaderLease lease, string schema = SqlContext.Ma
     /// <summary>Null when the schema holds no churn rows for the pair.</summary>
     public ChurnSummary? Summary(string from, string to)
     {
+        // One pass over the pair's app rows (FILTERed aggregates), then the two sha256 set differences.
         string sql = $"""
-            WITH a AS (SELECT * FROM {schema}.fact_app_churn WHERE from_snapshot = ? AND to_snapshot = ?),
-            c AS (SELECT * FROM a WHERE status = 'continuing'),
-            before AS (SELECT DISTINCT sha256 FROM {appSchema}.fact_app_model WHERE snapshot = ? AND NOT encrypted),
-            after AS (SELECT DISTINCT sha256 FROM {appSchema}.fact_app_model WHERE snapshot = ? AND NOT encrypted)
-            SELECT (SELECT count(*) FROM a WHERE status <> 'new'), (SELECT count(*) FROM a WHERE status <> 'delisted'),
-                   (SELECT count(*) FROM c), (SELECT count(*) FROM a WHERE status = 'new'),
-                   (SELECT count(*) FROM a WHERE status = 'delisted'),
-                   (SELECT count(*) FROM c WHERE version_from IS DISTINCT FROM version_to),
-                   (SELECT count(*) FROM c WHERE dl = 'adopted'), (SELECT count(*) FROM c WHERE dl = 'dropped'),
-                   (SELECT count(*) FROM c WHERE models_updated + models_added + models_removed > 0),
-                   (SELECT count(*) FROM c WHERE models_updated > 0), (SELECT count(*) FROM c WHERE framework_migration),
-                   (SELECT CAST(coalesce(sum(models_unchanged), 0) AS BIGINT) FROM c), (SELECT CAST(coalesce(sum(models_updated), 0) AS BIGINT) FROM c),
-                   (SELECT CAST(coalesce(sum(models_added), 0) AS BIGINT) FROM c), (SELECT CAST(coalesce(sum(models_removed), 0) AS BIGINT) FROM c),
-                   (SELECT count(*) FROM a WHERE status = 'new' AND models_after > 0),
-                   (SELECT CAST(coalesce(sum(models_after), 0) AS BIGINT) FROM a WHERE status = 'new'),
-                   (SELECT CAST(coalesce(sum(models_before), 0) AS BIGINT) FROM a WHERE status = 'delisted'),
+            WITH a AS (SELECT * FROM {schema}.{FactAppChurn.Table.Name} WHERE from_snapshot = ? AND to_snapshot = ?),
+            sums AS (SELECT count(*) FILTER (WHERE status <> 'new') AS s0, count(*) FILTER (WHERE status <> 'delisted') AS s1,
+                            count(*) FILTER (WHERE status = 'continuing') AS s2, count(*) FILTER (WHERE status = 'new') AS s3,
+                            count(*) FILTER (WHERE status = 'delisted') AS s4,
+                            count(*) FILTER (WHERE status = 'continuing' AND version_from IS DISTINCT FROM version_to) AS s5,
+                            count(*) FILTER (WHERE status = 'continuing' AND dl = 'adopted') AS s6,
+                            count(*) FILTER (WHERE status = 'continuing' AND dl = 'dropped') AS s7,
+                            count(*) FILTER (WHERE status = 'continuing' AND models_updated + models_added + models_removed > 0) AS s8,
+                            count(*) FILTER (WHERE status = 'continuing' AND models_updated > 0) AS s9,
+                            count(*) FILTER (WHERE status = 'continuing' AND framework_migration) AS s10,
+                            CAST(coalesce(sum(models_unchanged) FILTER (WHERE status = 'continuing'), 0) AS BIGINT) AS s11,
+                            CAST(coalesce(sum(models_updated) FILTER (WHERE status = 'continuing'), 0) AS BIGINT) AS s12,
+                            CAST(coalesce(sum(models_added) FILTER (WHERE status = 'continuing'), 0) AS BIGINT) AS s13,
+                            CAST(coalesce(sum(models_removed) FILTER (WHERE status = 'continuing'), 0) AS BIGINT) AS s14,
+                            count(*) FILTER (WHERE status = 'new' AND models_after > 0) AS s15,
+                            CAST(coalesce(sum(models_after) FILTER (WHERE status = 'new'), 0) AS BIGINT) AS s16,
+                            CAST(coalesce(sum(models_before) FILTER (WHERE status = 'delisted'), 0) AS BIGINT) AS s17,
+                            count(*) AS total
+                     FROM a),
+            before AS (SELECT DISTINCT sha256 FROM {appSchema}.{FactAppModel.Table.Name} WHERE snapshot = ? AND NOT encrypted),
+            after AS (SELECT DISTINCT sha256 FROM {appSchema}.{FactAppModel.Table.Name} WHERE snapshot = ? AND NOT encrypted)
+            SELECT s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15, s16, s17,
                    (SELECT count(*) FROM (SELECT * FROM after EXCEPT SELECT * FROM before)),
-                   (SELECT count(*) FROM (SELECT * FROM before EXCEPT SELECT * FROM after)),
-                   (SELECT count(*) FROM a)
+                   (SELECT count(*) FROM (SELECT * FROM before EXCEPT SELECT * FROM after)), total
+            FROM sums
             """;
         var row = warehouse.Query(sql, r => Enumerable.Range(0, 21).Select(i => Convert.ToInt64(r.GetValue(i))).ToArray(), from, to, from, to).Single();
         if (row[20] == 0) return null;
