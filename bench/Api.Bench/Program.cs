@@ -70,7 +70,7 @@ var cases = new (string Name, string Query, Action<ReaderLease> Sql)[]
 
 Console.WriteLine();
 Console.WriteLine($"(a) HTTP + GraphQL beside the same SQL on the host's DuckDB, {rounds} alternating rounds after 20 warm-up");
-Console.WriteLine($"{"query",-26} {"SQL p50 ms",11} {"HTTP p50 ms",12} {"HTTP p99 ms",12} {"ratio",7}   {"(server: its SQL, execution p50 ms)",-36} target: ratio <= 1.5, HTTP p50 <= 20 ms");
+Console.WriteLine($"{"query",-26} {"SQL p50 ms",11} {"HTTP p50 ms",12} {"HTTP p99 ms",12} {"ratio",7}   {"(server p50 ms: SQL, execution, all)",-36} target: ratio <= 1.5, HTTP p50 <= 20 ms");
 bool met = true;
 foreach (var (name, query, sql) in cases)
 {
@@ -78,15 +78,23 @@ foreach (var (name, query, sql) in cases)
     var served = new List<double>();
     var serverSql = new List<double>();
     var serverExecute = new List<double>();
+    var serverTotal = new List<double>();
     for (int r = -20; r < rounds; r++)
     {
+        // Which goes first alternates, so that neither always follows the other's CPU burst.
+        double d = 0;
+        void Direct()
+        {
+            var watch = Stopwatch.StartNew();
+            using (var lease = host.Readers.Rent()) sql(lease);
+            d = watch.Elapsed.TotalMilliseconds;
+        }
+        if (r % 2 == 0) Direct();
         var sw = Stopwatch.StartNew();
-        using (var lease = host.Readers.Rent()) sql(lease);
-        double d = sw.Elapsed.TotalMilliseconds;
-        sw.Restart();
         var response = await http.PostAsJsonAsync("/graphql", new { query });
         string body = await response.Content.ReadAsStringAsync();
         double h = sw.Elapsed.TotalMilliseconds;
+        if (r % 2 != 0) Direct();
         if (!response.IsSuccessStatusCode || body.Contains("\"errors\"", StringComparison.Ordinal)) throw new InvalidOperationException($"{name}: {body}");
         if (r < 0) continue;
         direct.Add(d);
@@ -94,12 +102,13 @@ foreach (var (name, query, sql) in cases)
         var timing = ServerTiming(response);
         serverSql.Add(timing["sql"]);
         serverExecute.Add(timing["execute"]);
+        serverTotal.Add(timing["total"]);
     }
     double ratio = Percentile(served, 50) / Percentile(direct, 50);
     bool ok = ratio <= 1.5 && Percentile(served, 50) <= 20;
     met &= ok;
     Console.WriteLine($"{name,-26} {Percentile(direct, 50),11:0.00} {Percentile(served, 50),12:0.00} {Percentile(served, 99),12:0.00} {ratio,7:0.00}   " +
-        $"{$"({Percentile(serverSql, 50):0.00}, {Percentile(serverExecute, 50):0.00})",-36} {(ok ? "met" : "NOT MET")}");
+        $"{$"({Percentile(serverSql, 50):0.00}, {Percentile(serverExecute, 50):0.00}, {Percentile(serverTotal, 50):0.00})",-36} {(ok ? "met" : "NOT MET")}");
 }
 
 var fixedCost = new List<double>();
