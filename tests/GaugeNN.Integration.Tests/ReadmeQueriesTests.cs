@@ -66,6 +66,17 @@ public sealed class ReadmeQueriesTests(ApiFixture api) : IClassFixture<ApiFixtur
     }
 
     [Fact]
+    public async Task the_readme_adoption_query_gives_the_apps_shipping_each_framework_per_snapshot()
+    {
+        var series = (await api.QueryAsync(Find("{ adoption")))["adoption"]!.AsArray();
+        var expected = Repo.Expected["snapshots"]!.AsObject().SelectMany(s => s.Value!["apps"]!.AsObject()
+                .SelectMany(a => a.Value!["models"]!.AsArray().Select(m => (Framework: (string)m!["framework"]!, Package: a.Key))).Distinct()
+                .GroupBy(x => x.Framework).Select(g => $"{g.Key} {s.Key} {g.Count()}/{(long)s.Value["appsListed"]!}"))
+            .Order().ToList();
+        Assert.Equal(expected, series.SelectMany(k => k!["points"]!.AsArray().Select(p => $"{k["key"]} {p!["snapshot"]} {p["apps"]}/{p["outOf"]}")).Order().ToList());
+    }
+
+    [Fact]
     public async Task the_readme_reuse_query_gives_each_models_app_count()
     {
         var edges = Workspace.Nodes((await api.QueryAsync(Find("{ models(filter: { format: \"tflite\", quantized: true }")))["models"]);
