@@ -15,7 +15,7 @@ using GaugeNN.Application.Hosting;
 using GaugeNN.Application.UseCases;
 using GaugeNN.Warehouse.Read;
 
-string? corpus = null, data = null;
+string? corpus = null, data = null, probe = null;
 int rounds = 200, load = 1000, concurrency = 8;
 for (int i = 0; i < args.Length; i++)
 {
@@ -26,6 +26,7 @@ for (int i = 0; i < args.Length; i++)
         case "--rounds": rounds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--load": load = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--concurrency": concurrency = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--probe": probe = args[++i]; break;
         default:
             Console.Error.WriteLine($"unknown argument {args[i]}");
             return 2;
@@ -50,6 +51,22 @@ var catchUp = Stopwatch.StartNew();
 await host.CaughtUpAsync(CancellationToken.None);
 Console.WriteLine($"host {host.Url} caught up in {catchUp.Elapsed.TotalSeconds:0.0} s; load average {LoadAverage()}; {Environment.ProcessorCount} cores");
 using var http = new HttpClient { BaseAddress = new Uri(host.Url) };
+
+if (probe is not null)
+{
+    // Where one query's time goes, server side (Server-Timing) and end to end.
+    var times = new List<(double Http, Dictionary<string, double> Server)>();
+    for (int r = -20; r < rounds; r++)
+    {
+        var sw = Stopwatch.StartNew();
+        var response = await http.PostAsJsonAsync("/graphql", new { query = probe });
+        await response.Content.ReadAsStringAsync();
+        if (r >= 0) times.Add((sw.Elapsed.TotalMilliseconds, ServerTiming(response)));
+    }
+    Console.WriteLine($"{probe}: HTTP p50 {Percentile(times.Select(t => t.Http).ToList(), 50):0.00} ms; server p50 " +
+        string.Join(", ", times[0].Server.Keys.Select(k => $"{k} {Percentile(times.Select(t => t.Server[k]).ToList(), 50):0.00}")));
+    return 0;
+}
 
 string first = snapshots[0]!, second = snapshots[1]!, last = snapshots[^1]!;
 var cases = new (string Name, string Query, Action<ReaderLease> Sql)[]

@@ -43,6 +43,9 @@ public static class GaugeApi
             services.AddCors(cors => cors.AddDefaultPolicy(policy => policy.WithOrigins([.. options.CorsOrigins])
                 .WithMethods("GET", "POST").WithHeaders("Content-Type", "Authorization", ApiKeyCheck.Header)));
         services.AddGraphQL(b => b
+            // One read connection per request runs one statement at a time: resolving fields in parallel only contends
+            // for it. The serial strategy still defers every batched load of a level until the level is done.
+            .AddExecutionStrategy<GraphQL.Execution.SerialExecutionStrategy>(GraphQLParser.AST.OperationType.Query)
             .AddSchema<GaugeSchema>()
             .AddGraphTypes(typeof(GaugeSchema).Assembly)
             .AddSystemTextJson());
