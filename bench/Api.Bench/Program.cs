@@ -201,9 +201,9 @@ var hostile = new (string Name, Func<HttpContent> Body)[]
         $"a{i}: snapshot(id: \"{last}\") {{ apps(first: 1000) {{ edges {{ node {{ package models {{ sha256 }} }} }} }} }} ")) + "}")),
     ("heavy but allowed: 1,000 models x ops x apps", () => Json("{ models(first: 1000, orderBy: { field: APP_COUNT }) { edges { node { sha256 format params macs bytes " +
         "quantized task appCount ops { name count } apps(first: 5) { edges { node { package snapshot title } } } } } } }")),
-    ("heavy but allowed: every field of 1,000 models", () => Json("{ models(first: 1000) { edges { cursor node { sha256 format bytes encrypted appCount fileCount " +
+    ("heavy but allowed: most fields of 1,000 models", () => Json("{ models(first: 1000) { edges { node { sha256 format bytes encrypted appCount fileCount " +
         "firstSeen firstSeenAt lastSeen analyserVersion params macs macsUnknownNodes flops quantized layers task taskRule archFingerprint dissectionError " +
-        "macsUnknown { node op reason } metadata { key value } ops { name count } weightDtypes { dtype count } inputs { name shape dimNames dtype } " +
+        "metadata { key value } ops { name count } weightDtypes { dtype count } inputs { name shape dimNames dtype } " +
         "outputs { name shape dimNames dtype } } } } }")),
     ("heavy but allowed: 1,000 apps with models", () => Json($$"""{ snapshot(id: "{{last}}") { apps(first: 1000) { edges { node { package title installs models { path sha256 format bytes model { params macs task } } frameworks { name evidence } } } } } }""")),
 };

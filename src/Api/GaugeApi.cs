@@ -26,6 +26,7 @@ public static class GaugeApi
         services.AddSingleton(readers);
         services.AddSingleton(new WarehouseFacts(readers, options));
         services.AddSingleton(new MemoryRelief(options.Time));
+        services.AddSingleton<DocumentCache>();
         services.AddScoped(_ => readers.Rent());
         services.AddScoped<WarehouseReader>();
         services.AddScoped<AppReader>();

@@ -104,6 +104,20 @@ public sealed class ApiLimitsTests(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     [Fact]
+    public async Task a_query_already_answered_is_priced_again_with_its_new_variables()
+    {
+        const string query = "query Page($n: Int) { models(first: $n) { edges { node { sha256 } } } }";
+        var (status, body) = await PostAsync(JsonContent.Create(new { query, variables = new { n = 2 } }));
+        Assert.Equal(HttpStatusCode.OK, status);
+        (status, body) = await PostAsync(JsonContent.Create(new { query, variables = new { n = 1_000_000 } }));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("first must be between 1 and 1000 (got 1000000)", Message(body));
+        (status, body) = await PostAsync(JsonContent.Create(new { query, variables = new { n = "two" } }));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("$n", Message(body));
+    }
+
+    [Fact]
     public async Task a_page_of_a_thousand_with_nested_pages_is_within_the_budget()
     {
         var (status, body) = await api.AnswerAsync("""

@@ -30,7 +30,7 @@ public static class GraphQLEndpoint
     private const string GraphQLResponse = "application/graphql-response+json";
 
     public static async Task HandleAsync(HttpContext http, IDocumentExecuter executer, ISchema schema, IGraphQLTextSerializer serializer,
-        ApiLimits limits, MemoryRelief relief, ILogger<GaugeApiLog> log)
+        ApiLimits limits, MemoryRelief relief, DocumentCache documents, ILogger<GaugeApiLog> log)
     {
         long received = System.Diagnostics.Stopwatch.GetTimestamp();
         var (request, refusal) = HttpMethods.IsGet(http.Request.Method) ? ReadGet(http, serializer) : await ReadPostAsync(http, serializer, limits);
@@ -52,10 +52,11 @@ public static class GraphQLEndpoint
                 $"the query is {request.Query.Length:N0} characters, at most {limits.MaxQueryChars:N0}");
             return;
         }
+        var known = documents.Find(request.Query);
         GraphQLDocument document;
         try
         {
-            document = Parser.Parse(request.Query, new ParserOptions { Ignore = IgnoreOptions.Comments, MaxDepth = 2 * limits.MaxDepth + 16 });
+            document = known ?? Parser.Parse(request.Query, new ParserOptions { Ignore = IgnoreOptions.Comments, MaxDepth = 2 * limits.MaxDepth + 16 });
         }
         catch (GraphQLSyntaxErrorException e)
         {
@@ -67,8 +68,7 @@ public static class GraphQLEndpoint
             await Errors.WriteAsync(http, StatusCodes.Status400BadRequest, "BUDGET", $"query is too deep: more than {limits.MaxDepth} levels of fields");
             return;
         }
-        int fields = CountFields(document, limits.MaxDocumentFields);
-        if (fields > limits.MaxDocumentFields)
+        if (known is null && CountFields(document, limits.MaxDocumentFields) > limits.MaxDocumentFields)
         {
             await Errors.WriteAsync(http, StatusCodes.Status400BadRequest, "BUDGET",
                 $"query has more than {limits.MaxDocumentFields:N0} fields as written (each alias counts); split it");
@@ -103,7 +103,7 @@ public static class GraphQLEndpoint
                 options.RequestServices = http.RequestServices;
                 options.CancellationToken = deadline.Token;
                 options.UserContext = user;
-                options.ValidationRules = [.. DocumentValidator.CoreRules, new QueryBudget(limits)];
+                options.ValidationRules = known is null ? [.. DocumentValidator.CoreRules, new QueryBudget(limits)] : [new QueryBudget(limits)];
                 options.UnhandledExceptionDelegate = context => Explain(context, log);
             });
         }
@@ -114,6 +114,7 @@ public static class GraphQLEndpoint
                 $"the query ran longer than {limits.Timeout.TotalSeconds:0.#} s and was stopped; ask for smaller pages or fewer fields");
             return;
         }
+        if (known is null && result.Executed) documents.Remember(request.Query, document);
         var sql = lease.Warehouse.StatementTime - sqlBefore;
         var execute = System.Diagnostics.Stopwatch.GetElapsedTime(executing);
         if (user.GetValueOrDefault(nameof(QueryCost)) is QueryCost cost)
