@@ -86,19 +86,21 @@ var cases = new (string Name, string Query, Action<ReaderLease> Sql)[]
 };
 
 Console.WriteLine();
-Console.WriteLine($"(a) HTTP + GraphQL beside the same SQL on the host's DuckDB, {rounds} alternating rounds after 20 warm-up");
-Console.WriteLine($"{"query",-26} {"SQL p50 ms",11} {"HTTP p50 ms",12} {"HTTP p99 ms",12} {"ratio",7}   {"(server p50 ms: SQL, execution, all)",-36} target: ratio <= 1.5, HTTP p50 <= 20 ms");
+Console.WriteLine($"(a) HTTP + GraphQL beside the same SQL on the host's DuckDB, {rounds} rounds after 20 warm-up, which side goes first alternating.");
+Console.WriteLine("    cold: the tables' version is moved before the request, so the API computes its answer (runs the SQL);");
+Console.WriteLine("    warm: the same request again at the same version (answers kept per version: what a dashboard's repeat requests see).");
+Console.WriteLine($"{"query",-26} {"SQL p50",8} {"cold p50",9} {"cold p99",9} {"ratio",6}  {"server cold: SQL, exec, all",-28} {"warm p50",9} {"ratio",6}   target: cold ratio <= 1.5 and p50 <= 20 ms");
 bool met = true;
 foreach (var (name, query, sql) in cases)
 {
     var direct = new List<double>();
-    var served = new List<double>();
+    var cold = new List<double>();
+    var warm = new List<double>();
     var serverSql = new List<double>();
     var serverExecute = new List<double>();
     var serverTotal = new List<double>();
     for (int r = -20; r < rounds; r++)
     {
-        // Which goes first alternates, so that neither always follows the other's CPU burst.
         double d = 0;
         void Direct()
         {
@@ -106,26 +108,36 @@ foreach (var (name, query, sql) in cases)
             using (var lease = host.Readers.Rent()) sql(lease);
             d = watch.Elapsed.TotalMilliseconds;
         }
+        async Task<(double Ms, HttpResponseMessage Response)> Served()
+        {
+            var watch = Stopwatch.StartNew();
+            var response = await http.PostAsJsonAsync("/graphql", new { query });
+            string body = await response.Content.ReadAsStringAsync();
+            double ms = watch.Elapsed.TotalMilliseconds;
+            if (!response.IsSuccessStatusCode || body.Contains("\"errors\"", StringComparison.Ordinal)) throw new InvalidOperationException($"{name}: {body}");
+            return (ms, response);
+        }
+        // A no-op admin step moves the tables' version, as a projection step would: kept answers are dropped.
+        await host.Projection.ExclusiveAsync(_ => Task.FromResult(0), CancellationToken.None);
         if (r % 2 == 0) Direct();
-        var sw = Stopwatch.StartNew();
-        var response = await http.PostAsJsonAsync("/graphql", new { query });
-        string body = await response.Content.ReadAsStringAsync();
-        double h = sw.Elapsed.TotalMilliseconds;
+        var (coldMs, coldResponse) = await Served();
         if (r % 2 != 0) Direct();
-        if (!response.IsSuccessStatusCode || body.Contains("\"errors\"", StringComparison.Ordinal)) throw new InvalidOperationException($"{name}: {body}");
+        var (warmMs, _) = await Served();
         if (r < 0) continue;
         direct.Add(d);
-        served.Add(h);
-        var timing = ServerTiming(response);
+        cold.Add(coldMs);
+        warm.Add(warmMs);
+        var timing = ServerTiming(coldResponse);
         serverSql.Add(timing["sql"]);
         serverExecute.Add(timing["execute"]);
         serverTotal.Add(timing["total"]);
     }
-    double ratio = Percentile(served, 50) / Percentile(direct, 50);
-    bool ok = ratio <= 1.5 && Percentile(served, 50) <= 20;
+    double ratio = Percentile(cold, 50) / Percentile(direct, 50);
+    bool ok = ratio <= 1.5 && Percentile(cold, 50) <= 20;
     met &= ok;
-    Console.WriteLine($"{name,-26} {Percentile(direct, 50),11:0.00} {Percentile(served, 50),12:0.00} {Percentile(served, 99),12:0.00} {ratio,7:0.00}   " +
-        $"{$"({Percentile(serverSql, 50):0.00}, {Percentile(serverExecute, 50):0.00}, {Percentile(serverTotal, 50):0.00})",-36} {(ok ? "met" : "NOT MET")}");
+    string server = $"{Percentile(serverSql, 50):0.00}, {Percentile(serverExecute, 50):0.00}, {Percentile(serverTotal, 50):0.00}";
+    Console.WriteLine($"{name,-26} {Percentile(direct, 50),8:0.00} {Percentile(cold, 50),9:0.00} {Percentile(cold, 99),9:0.00} {ratio,6:0.00}  {server,-28} " +
+        $"{Percentile(warm, 50),9:0.00} {Percentile(warm, 50) / Percentile(direct, 50),6:0.00}   {(ok ? "met" : "NOT MET")}");
 }
 
 var fixedCost = new List<double>();
@@ -136,7 +148,7 @@ for (int r = -20; r < rounds; r++)
     await response.Content.ReadAsStringAsync();
     if (r >= 0) fixedCost.Add(sw.Elapsed.TotalMilliseconds);
 }
-Console.WriteLine($"{"{ __typename } (no SQL)",-26} {"",11} {Percentile(fixedCost, 50),12:0.00} {Percentile(fixedCost, 99),12:0.00}           the fixed cost of a request");
+Console.WriteLine($"{"{ __typename } (no SQL)",-26} {"",8} {Percentile(fixedCost, 50),9:0.00} {Percentile(fixedCost, 99),9:0.00}          the fixed cost of a request");
 
 Console.WriteLine();
 var mixed = new[]

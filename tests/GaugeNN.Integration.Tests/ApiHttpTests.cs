@@ -110,6 +110,30 @@ public sealed class ApiHttpTests(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     [Fact]
+    public async Task a_running_host_shows_an_ingest_made_by_another_writer_in_lists_and_kept_aggregates_alike()
+    {
+        await using var w = new Workspace();
+        await w.IngestAsync("2020-02");
+        var (host, http) = await w.StartHostAsync();
+        await using var _ = host;
+        using var __ = http;
+        const string query = "{ snapshots { id } adoption(by: FRAMEWORK) { points { snapshot } } }";
+        // Both lists as one text: "snapshot ids / snapshots with adoption points".
+        async Task<string> Read()
+        {
+            var data = await Workspace.PostAsync(http, query);
+            return string.Join(' ', data["snapshots"]!.AsArray().Select(s => (string)s!["id"]!)) + " / " +
+                string.Join(' ', data["adoption"]!.AsArray().SelectMany(k => k!["points"]!.AsArray().Select(p => (string)p!["snapshot"]!)).Distinct().Order());
+        }
+
+        Assert.Equal("2020-02 / 2020-02", await Read());
+        Assert.Equal("2020-02 / 2020-02", await Read());
+        await w.IngestAsync("2021-04");
+        await host.CaughtUpAsync(CancellationToken.None);
+        Assert.Equal("2020-02 2021-04 / 2020-02 2021-04", await Read());
+    }
+
+    [Fact]
     public async Task with_an_api_key_data_asks_for_it_and_health_does_not()
     {
         await using var w = new Workspace();

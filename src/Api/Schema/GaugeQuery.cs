@@ -64,7 +64,13 @@ public sealed class GaugeQuery : ObjectGraphType
             .Argument<NonNullGraphType<AdoptionByType>>("by")
             .Arguments(Views.AsOfArgument())
             .Sized(60)
-            .Resolve(c => c.Reader<AdoptionReader>().At(Views.AppSchema(c)).Series(c.GetArgument<AdoptionDimension>("by")));
+            .Resolve(c =>
+            {
+                string schema = Views.AppSchema(c);
+                var by = c.GetArgument<AdoptionDimension>("by");
+                var reader = c.Reader<AdoptionReader>().At(schema);
+                return c.Reader<WarehouseFacts>().Remember($"adoption|{schema}|{by}", () => reader.Series(by));
+            });
         Field<NonNullGraphType<ChurnType>>("churn")
             .Description("What changed between any two snapshots (the same definitions as consecutive ones). Unknown ids are errors naming them.")
             .Argument<NonNullGraphType<StringGraphType>>("from")
@@ -79,7 +85,9 @@ public sealed class GaugeQuery : ObjectGraphType
                 Known.Snapshot(c, to, apps);
                 // Consecutive pairs (in capture order) are kept in the app schema; any other pair gets a schema of its own.
                 string churnSchema = Known.Snapshots(c, apps).Consecutive(from, to) ? apps : Views.PointInTime(c).Churn(from, to, apps);
-                var summary = c.Reader<ChurnReader>().At(churnSchema, apps).Summary(from, to) ?? throw new ExecutionError($"no apps in {from} or {to}");
+                var reader = c.Reader<ChurnReader>().At(churnSchema, apps);
+                var summary = c.Reader<WarehouseFacts>().Remember($"churn|{churnSchema}|{apps}|{from}|{to}",
+                    () => reader.Summary(from, to) ?? throw new ExecutionError($"no apps in {from} or {to}"));
                 return new ChurnPair(from, to, summary, churnSchema, apps);
             });
     }
@@ -130,7 +138,9 @@ public sealed class GaugeQuery : ObjectGraphType
                 int bins = c.GetArgument<int>("bins");
                 if (bins is < 1 or > DistributionType.MaxBins) throw new ExecutionError($"bins must be between 1 and {DistributionType.MaxBins} (got {bins})");
                 string? snapshot = Known.OptionalSnapshot(c, c.GetArgument<string?>("snapshot"), schema);
-                return c.Reader<ModelReader>().At(schema).Distribution(c.GetArgument<ModelMetric>("of"), snapshot, bins);
+                var of = c.GetArgument<ModelMetric>("of");
+                var reader = c.Reader<ModelReader>().At(schema);
+                return c.Reader<WarehouseFacts>().Remember($"distribution|{schema}|{of}|{snapshot}|{bins}", () => reader.Distribution(of, snapshot, bins));
             });
     }
 

@@ -19,53 +19,51 @@ public sealed class SnapshotList(IReadOnlyList<SnapshotSummary> inOrder)
 }
 
 /// <summary>
-/// Facts of the warehouse that nearly every request needs and that change only when the tables do — the snapshot
-/// list (unknown-id checks, churn pairs) and the counts unpaged lists grow with (the query budget) — read once per
-/// version of the tables (<see cref="ApiOptions.Version"/>; without one, again after <see cref="MaxAge"/>). The
-/// version is read before the facts, so a change during a read only causes one more read, never a stale answer.
+/// Answers that change only when the tables do — the snapshot list (unknown-id checks, churn pairs), the counts
+/// unpaged lists grow with (the query budget), and the small aggregates a dashboard asks again and again (adoption
+/// series, churn summaries, distributions) — kept for one version of the tables (<see cref="ApiOptions.Version"/>;
+/// without one, for <see cref="MaxAge"/>). The version is read before the answer, so a change during a read only causes
+/// one more read, never a stale answer. Bounded: at most <see cref="MaxEntries"/> answers, emptied when full.
 /// </summary>
 public sealed class WarehouseFacts(ReaderPool pool, ApiOptions options)
 {
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(5);
-    private const int MaxSchemas = 16;
+    public const int MaxEntries = 256;
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, SnapshotList> _snapshots = [];
-    private ListSizes? _sizes;
+    private readonly Dictionary<string, object> _answers = [];
     private (long? Version, DateTimeOffset At) _generation = (null, DateTimeOffset.MinValue);
 
-    /// <summary>The snapshots of a schema, read through the request's own reader when needed.</summary>
-    public SnapshotList Snapshots(string schema, WarehouseReader reader)
+    /// <summary>The answer kept under <paramref name="key"/> for the current version, else <paramref name="read"/>'s.</summary>
+    public T Remember<T>(string key, Func<T> read) where T : notnull
     {
         var generation = Current();
         lock (_gate)
-            if (_snapshots.TryGetValue(schema, out var known)) return known;
-        var read = new SnapshotList(reader.At(schema).Snapshots());
+            if (_answers.TryGetValue(key, out var kept)) return (T)kept;
+        var answer = read();
         lock (_gate)
         {
             if (_generation == generation)
             {
-                if (_snapshots.Count >= MaxSchemas) _snapshots.Clear();
-                _snapshots[schema] = read;
+                if (_answers.Count >= MaxEntries) _answers.Clear();
+                _answers[key] = answer;
             }
         }
-        return read;
+        return answer;
     }
+
+    /// <summary>The snapshots of a schema, read through the request's own reader when needed.</summary>
+    public SnapshotList Snapshots(string schema, WarehouseReader reader) =>
+        Remember($"snapshots|{schema}", () => new SnapshotList(reader.At(schema).Snapshots()));
 
     /// <summary>The warehouse's counts for the query budget (read on a connection of the pool's own).</summary>
-    public ListSizes Sizes()
+    public ListSizes Sizes() => Remember("sizes", () =>
     {
-        var generation = Current();
-        lock (_gate)
-            if (_sizes is { } known) return known;
         using var lease = pool.Rent();
         var (snapshots, devices) = new WarehouseReader(lease).Counts();
-        var sizes = new ListSizes(snapshots, devices);
-        lock (_gate)
-            if (_generation == generation) _sizes = sizes;
-        return sizes;
-    }
+        return new ListSizes(snapshots, devices);
+    });
 
-    /// <summary>The generation the facts belong to; a new one (the tables changed, or too old) drops what was kept.</summary>
+    /// <summary>The generation answers belong to; a new one (the tables changed, or too old) drops what was kept.</summary>
     private (long? Version, DateTimeOffset At) Current()
     {
         long? version = options.Version?.Invoke();
@@ -76,8 +74,7 @@ public sealed class WarehouseFacts(ReaderPool pool, ApiOptions options)
             if (stale)
             {
                 _generation = (version, now);
-                _snapshots.Clear();
-                _sizes = null;
+                _answers.Clear();
             }
             return _generation;
         }
