@@ -142,7 +142,7 @@ stop_device() {
     # shellcheck disable=SC2086
     kill $pids 2>/dev/null || true
     for _ in $(seq 50); do
-      pids="$(for p in $pids; do pid_alive "$p" && echo "$p"; done | tr '\n' ' ')"
+      pids="$(for p in $pids; do if pid_alive "$p"; then echo "$p"; fi; done | tr '\n' ' ')"
       [[ -z "${pids// /}" ]] && break
       sleep 0.1
     done
