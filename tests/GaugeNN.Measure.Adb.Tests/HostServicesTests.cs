@@ -63,6 +63,21 @@ public sealed class HostServicesTests(TestDevice device)
     }
 
     [DeviceFact]
+    public async Task wait_for_device_returns_once_the_device_is_attached()
+    {
+        string other = $"localhost:{device.Serial.Split(':')[1]}";
+        await device.Client.DisconnectDeviceAsync(other).ContinueWith(_ => { });
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        Task<AdbDevice> waiting = device.Client.WaitForDeviceAsync(other, cts.Token);
+        await Task.Delay(300);
+        Assert.False(waiting.IsCompleted);
+        Assert.StartsWith("connected to", await device.Client.ConnectDeviceAsync(other));
+        AdbDevice attached = await waiting;
+        Assert.Equal(AdbDeviceState.Device, attached.State);
+        await device.Client.DisconnectDeviceAsync(other);
+    }
+
+    [DeviceFact]
     public async Task features_of_trixie_adbd_include_shell_v2()
     {
         IReadOnlySet<string> features = await device.Device.GetFeaturesAsync();

@@ -52,4 +52,41 @@ public sealed class ServerStartTests
             await TestDevice.Run("adb", "-P", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "kill-server");
         }
     }
+
+    [DeviceFact]
+    public async Task tracking_survives_the_server_being_killed_by_starting_a_new_one()
+    {
+        int port = FreePort();
+        string portText = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var client = new AdbClient(new AdbClientOptions { Endpoint = AdbServerEndpoint.Parse($"tcp:127.0.0.1:{port}") });
+        string device = $"localhost:{TestDeviceSerialPort()}";
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await client.GetServerVersionAsync(cts.Token); // starts the server on that port
+            await using IAsyncEnumerator<AdbDeviceChange> changes = client.TrackDevicesAsync(cts.Token).GetAsyncEnumerator(cts.Token);
+            Task<bool> next = changes.MoveNextAsync().AsTask();
+            await TestDevice.Run("adb", "-P", portText, "kill-server");
+            // The tracker finds no server, starts one, and reports what that one sees.
+            await WaitUntilAsync(async () => (await TestDevice.Run("adb", "-P", portText, "connect", device)).Stdout.Contains("connected", StringComparison.Ordinal), cts.Token);
+            while (true)
+            {
+                Assert.True(await next);
+                if (changes.Current.Device.Serial == device && changes.Current.Kind != AdbDeviceChangeKind.Left) break;
+                next = changes.MoveNextAsync().AsTask();
+            }
+            Assert.True(await client.GetServerVersionAsync(cts.Token) > 0);
+        }
+        finally
+        {
+            await TestDevice.Run("adb", "-P", portText, "kill-server");
+        }
+    }
+
+    private static string TestDeviceSerialPort() => Environment.GetEnvironmentVariable("GAUGENN_TEST_DEVICE_PORT") ?? "5555";
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, CancellationToken ct)
+    {
+        while (!await condition()) await Task.Delay(200, ct);
+    }
 }
