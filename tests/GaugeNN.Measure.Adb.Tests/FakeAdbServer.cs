@@ -28,7 +28,7 @@ internal sealed class FakeAdbServer : IAsyncDisposable
     public AdbClient Client(TimeSpan? reply = null) => new(new AdbClientOptions
     {
         Endpoint = AdbServerEndpoint.Parse($"tcp:127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}"),
-        Limits = AdbLimits.Default with { ReplyTimeout = reply ?? TimeSpan.FromMilliseconds(500), ShellSilenceTimeout = reply ?? TimeSpan.FromMilliseconds(500) },
+        Limits = AdbLimits.Default with { ReplyTimeout = reply ?? TimeSpan.FromSeconds(2), ShellSilenceTimeout = reply ?? TimeSpan.FromSeconds(2) },
         StartServer = false,
     });
 

@@ -32,12 +32,11 @@ public sealed class AdbClient
     {
         this.options = options ?? new AdbClientOptions();
         this.time = time ?? TimeProvider.System;
-        launcher = new AdbServerLauncher(this.options.Endpoint, this.options.AdbExecutable, this.options.Limits);
+        launcher = new AdbServerLauncher(this.options.Endpoint, this.options.AdbExecutable, this.options.Limits, this.time);
     }
 
     public AdbServerEndpoint Endpoint => options.Endpoint;
     public AdbLimits Limits => options.Limits;
-    internal TimeProvider Time => time;
 
     /// <summary>The server's internal protocol version (<c>host:version</c>), e.g. 41.</summary>
     public async Task<int> GetServerVersionAsync(CancellationToken ct = default)

@@ -6,7 +6,7 @@ namespace GaugeNN.Measure.Adb;
 /// Starts the adb server with <c>adb start-server</c> when none answers. The executable is the one given, else
 /// <c>adb</c> found on PATH; when there is none, the error says how to install it.
 /// </summary>
-internal sealed class AdbServerLauncher(AdbServerEndpoint endpoint, string? executable, AdbLimits limits)
+internal sealed class AdbServerLauncher(AdbServerEndpoint endpoint, string? executable, AdbLimits limits, TimeProvider time)
 {
     public const string InstallHint = "install it with `apt-get install adb` (Debian/Ubuntu), or put the Android SDK platform-tools on PATH";
 
@@ -32,11 +32,11 @@ internal sealed class AdbServerLauncher(AdbServerEndpoint endpoint, string? exec
             // The server daemonises and points its own stdout/stderr at its log, so these pipes reach end of stream.
             Task<string> output = process.StandardOutput.ReadToEndAsync(ct);
             Task<string> errors = process.StandardError.ReadToEndAsync(ct);
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(limits.ServerStartTimeout);
+            using var timeout = new CancellationTokenSource(limits.ServerStartTimeout, time);
+            using var bound = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
             try
             {
-                await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+                await process.WaitForExitAsync(bound.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {

@@ -47,12 +47,17 @@ internal sealed class AdbSocket : IAsyncDisposable
             await socket.ConnectAsync(endpoint.Address, linked.Token).ConfigureAwait(false);
             return new AdbSocket(socket, limits, time, "connect");
         }
-        catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionRefused or SocketError.AddressNotAvailable
-                                            or SocketError.AddressFamilyNotSupported || (endpoint.Address.AddressFamily == AddressFamily.Unix
-                                            && e.SocketErrorCode is SocketError.AddressNotAvailable or SocketError.InvalidArgument))
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionRefused or SocketError.AddressNotAvailable)
         {
+            // Refused (TCP, or a unix socket nobody listens on) or no such socket file: no server there.
             socket.Dispose();
             return null;
+        }
+        catch (SocketException e)
+        {
+            socket.Dispose();
+            throw new AdbException(AdbErrorKind.ServerUnavailable, "connect", $"a connection to the adb server at {endpoint.Spec}",
+                $"{e.SocketErrorCode} ({e.Message})", e);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
@@ -126,11 +131,9 @@ internal sealed class AdbSocket : IAsyncDisposable
         return Encoding.UTF8.GetString(text);
     }
 
-    public Task<uint> ReadUInt32Async(string what, CancellationToken ct) => ReadUInt32Async(what, Limits.ReplyTimeout, ct);
-
-    public async Task<uint> ReadUInt32Async(string what, TimeSpan timeout, CancellationToken ct)
+    public async Task<uint> ReadUInt32Async(string what, CancellationToken ct)
     {
-        await ReadExactlyAsync(small.AsMemory(0, 4), what, timeout, ct).ConfigureAwait(false);
+        await ReadExactlyAsync(small.AsMemory(0, 4), what, Limits.ReplyTimeout, ct).ConfigureAwait(false);
         return BinaryPrimitives.ReadUInt32LittleEndian(small);
     }
 

@@ -93,7 +93,7 @@ public sealed class AdbSyncSession : IAsyncDisposable
     public async Task<long> PullAsync(string remotePath, Stream destination, CancellationToken ct = default)
     {
         await RequestAsync("RECV", remotePath, remotePath, ct).ConfigureAwait(false);
-        chunk ??= new byte[8 + MaxChunk];
+        chunk ??= new byte[MaxChunk];
         long total = 0;
         while (true)
         {
