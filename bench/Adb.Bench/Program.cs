@@ -2,6 +2,8 @@
 // rounds interleaved so both see the same machine. Each push is checked on the device with sha256sum.
 //   dotnet run -c Release --project bench/Adb.Bench -- [--serial SERIAL] [--mb 100] [--rounds 7]
 // Without --serial, tools/test-device.sh up brings the test device up and its serial is used.
+// Then, for the energy protocol (fuel gauge sampled from the host at >= 10 Hz), how fast current_now can be sampled:
+// one sync read per sample, one shell `cat` per sample, and one streaming shell printing samples every 50 ms.
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -55,12 +57,37 @@ try
     double oursMedian = Median(ours), theirsMedian = Median(theirs);
     Console.WriteLine($"median      gaugenn {oursMedian,8:F1} MB/s   adb push {theirsMedian,8:F1} MB/s");
     Console.WriteLine($"ratio (gaugenn / adb push): {oursMedian / theirsMedian * 100:F0} % (target >= 90 %)");
+    await Sampling();
     return 0;
 }
 finally
 {
     File.Delete(file);
     await device.ShellAsync($"rm -f {remote}");
+}
+
+async Task Sampling()
+{
+    const string gauge = "/sys/class/power_supply/battery/current_now";
+    var sync = new List<double>();
+    var shell = new List<double>();
+    for (int i = 0; i < 50; i++)
+    {
+        var clock = Stopwatch.StartNew();
+        await device.ReadTextAsync(gauge);
+        sync.Add(clock.Elapsed.TotalMilliseconds);
+        clock.Restart();
+        await device.ShellAsync($"cat {gauge}");
+        shell.Add(clock.Elapsed.TotalMilliseconds);
+    }
+    Console.WriteLine($"sample latency, median of 50: sync read {Median(sync):F1} ms, shell cat {Median(shell):F1} ms");
+    await using AdbShellSession stream = await device.OpenShellAsync($"i=0; while [ $i -lt 40 ]; do cat {gauge}; sleep 0.05; i=$((i+1)); done");
+    var arrivals = new List<TimeSpan>();
+    var since = Stopwatch.StartNew();
+    while (await stream.ReadAsync() is { } piece)
+        arrivals.AddRange(Enumerable.Repeat(since.Elapsed, piece.Data.Span.Count((byte)'\n')));
+    double rate = (arrivals.Count - 1) / (arrivals[^1] - arrivals[0]).TotalSeconds;
+    Console.WriteLine($"streaming shell: {arrivals.Count} samples at {rate:F1} Hz (asked: one per 50 ms + the cat)");
 }
 
 async Task Verify(string who)
