@@ -95,7 +95,7 @@ build_chroot() {
   mv "$fresh" "$root"
 }
 
-# The profile is reinstalled on every `up` (cheap), so editing tools/device changes the device without a rebuild.
+# The profile is reinstalled whenever `up` starts adbd (cheap), so editing tools/device needs no chroot rebuild.
 install_profile() {
   local p="$device_src/profiles/$profile"
   [[ -d "$p" ]] || die "no device profile '$profile' in $device_src/profiles"
