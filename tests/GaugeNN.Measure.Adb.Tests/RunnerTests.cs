@@ -20,7 +20,7 @@ public sealed class RunnerTests(TestDevice device)
                 $"python3 {dir}/runner {dir}/model.onnx --runs 7 --warmup 2 --threads 1 --shape input=1x512 --fill sr=16000");
             Assert.True(r.ExitCode == 0, r.StderrText);
             string[] lines = r.StdoutText.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            Assert.Equal("gaugenn-ort-runner 1", lines[0]);
+            Assert.Equal("gaugenn-ort-runner 2", lines[0]);
             Assert.StartsWith("onnxruntime 1.", lines[1]);
             Assert.Contains("providers CPUExecutionProvider", lines);
             Assert.Contains("input sr int64 -", lines);
@@ -28,6 +28,8 @@ public sealed class RunnerTests(TestDevice device)
             Assert.Equal("done 7", lines[^1]);
             Assert.Equal([1, 2, 3, 4, 5, 6, 7], lines.Where(l => l.StartsWith("run_ms ", StringComparison.Ordinal)).Select(l => int.Parse(l.Split(' ')[1], CultureInfo.InvariantCulture)));
             Assert.Equal(2, lines.Count(l => l.StartsWith("warmup_ms ", StringComparison.Ordinal)));
+            Assert.True(Array.IndexOf(lines, "timed_begin") > Array.FindLastIndex(lines, l => l.StartsWith("warmup_ms ", StringComparison.Ordinal)));
+            Assert.True(Array.IndexOf(lines, "timed_end") < Array.FindIndex(lines, l => l.StartsWith("run_ms ", StringComparison.Ordinal)));
             foreach (string line in lines.Where(l => l.EndsWith("_ms", StringComparison.Ordinal) || l.Contains("_ms ", StringComparison.Ordinal)))
                 Assert.Matches(@"^(init_ms|first_ms|warmup_ms \d+|run_ms \d+) \d+\.\d{3}$", line);
             Assert.DoesNotContain("Schema error", r.StderrText);

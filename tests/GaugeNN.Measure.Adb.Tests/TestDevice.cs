@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using GaugeNN.Measure.Adb;
 using GaugeNN.Tests.Shared;
+using Xunit;
 
 namespace GaugeNN.Measure.Adb.Tests;
 

@@ -6,7 +6,7 @@ no first run, no per-run times, no warm-up split), so gaugeNN ships this script 
 fields separated by one space, times in milliseconds with exactly three decimals (whole microseconds from
 time.perf_counter_ns, printed without floating point):
 
-  gaugenn-ort-runner 1                      format version
+  gaugenn-ort-runner 2                      format version
   onnxruntime VERSION                       onnxruntime.__version__
   providers NAME[,NAME...]                  the session's execution providers, in priority order
   threads N                                 intra-op threads asked for (0 = ONNX Runtime's default)
@@ -14,7 +14,9 @@ time.perf_counter_ns, printed without floating point):
   init_ms T                                 InferenceSession construction (load + optimise)
   first_ms T                                the first run
   warmup_ms I T                             warm-up run I (1-based), after the first run
-  run_ms I T                                timed run I (1-based)
+  timed_begin                               flushed just before the timed loop starts
+  timed_end                                 flushed just after it ends (the host times a power window by these two)
+  run_ms I T                                timed run I (1-based), printed after timed_end
   peak_rss_mb M                             VmHWM of this process, MB = 2^20 bytes, two decimals
   done RUNS                                 printed last, only when every run succeeded
 Errors go to stderr and the exit code is non-zero; no "done" line is printed then.
@@ -134,7 +136,7 @@ def main():
     dims = pairs("--dim", a.dim, natural)
     shapes = pairs("--shape", a.shape, shape_of)
     fills = pairs("--fill", a.fill, float)
-    print("gaugenn-ort-runner 1")
+    print("gaugenn-ort-runner 2")
     print(f"onnxruntime {ort.__version__}")
     sys.stdout.flush()
     with quiet_stderr():
@@ -160,8 +162,11 @@ def main():
     print(f"first_ms {ms(run())}")
     for i in range(1, a.warmup + 1):
         print(f"warmup_ms {i} {ms(run())}")
-    for i in range(1, a.runs + 1):
-        print(f"run_ms {i} {ms(run())}")
+    print("timed_begin", flush=True)
+    timed = [run() for _ in range(a.runs)]
+    print("timed_end", flush=True)
+    for i, t in enumerate(timed, start=1):
+        print(f"run_ms {i} {ms(t)}")
     rss = peak_rss_mb()
     if rss is not None:
         print(f"peak_rss_mb {rss}")

@@ -41,6 +41,9 @@ public sealed class RunBenchmarks(Gauge gauge)
 {
     public const int MaxAttempts = 3;
 
+    /// <summary>How long a plan waits for a lost device to come back before it leaves the rest to <c>--resume</c>.</summary>
+    public TimeSpan LostDeviceWait { get; init; } = TimeSpan.FromMinutes(2);
+
     /// <summary>A model a plan names that the warehouse does not hold.</summary>
     public sealed class UnknownModelException(string message) : Exception(message);
 
@@ -74,6 +77,7 @@ public sealed class RunBenchmarks(Gauge gauge)
     {
         var log = new EventLog(gauge.Store);
         var results = new List<RunResult>();
+        var lost = new HashSet<string>();
         int total = plan.Models.Count * plan.Devices.Count * plan.Configs.Count, done = 0;
         foreach (var device in plan.Devices)
         foreach (var model in plan.Models)
@@ -83,11 +87,22 @@ public sealed class RunBenchmarks(Gauge gauge)
             var config = plan.Configs[c];
             string runId = StreamKeys.PlanRunId(plan.PlanId, model, device, c);
             string format = ledger.TryGetValue(model, out var entry) ? entry.Format : "unknown";
-            var target = targets.FirstOrDefault(t => t.DeviceId == device);
-            results.Add(target is null || !target.Runs(format, config)
-                ? new RunResult(runId, model, device, c, RunStatus.NotRunnable, null,
-                    target is null ? $"device {device} is not attached" : $"{device} does not run {format} models with {config.Runtime}")
-                : await RunOnceAsync(log, target, new BenchmarkRun(runId, plan.PlanId, model, format, config, 0), c, ct));
+            var target = lost.Contains(device) ? null : targets.FirstOrDefault(t => t.DeviceId == device);
+            if (target is null || !target.Runs(format, config))
+                results.Add(new RunResult(runId, model, device, c, RunStatus.NotRunnable, null,
+                    target is null ? $"device {device} is not attached" : $"{device} does not run {format} models with {config.Runtime}"));
+            else
+            {
+                // A lost device is recorded as a failed attempt; when it comes back the run is tried again (bounded).
+                RunResult result;
+                while ((result = await RunOnceAsync(log, target, new BenchmarkRun(runId, plan.PlanId, model, format, config, 0), c, ct)) is
+                       { Status: RunStatus.Failed, Reason: { } reason } && reason.StartsWith(LostPrefix, StringComparison.Ordinal)
+                       && await target.WaitUntilBackAsync(LostDeviceWait, ct))
+                {
+                }
+                results.Add(result);
+                if (result.Status == RunStatus.Failed && result.Reason!.StartsWith(LostPrefix, StringComparison.Ordinal)) lost.Add(device);
+            }
             progress?.Report(new Progress("bench", ++done, total, "runs"));
         }
         return new BenchReport(plan.PlanId, results);
@@ -113,6 +128,10 @@ public sealed class RunBenchmarks(Gauge gauge)
             {
                 outcome = await target.RunAsync(run, gauge.Blobs.Get(run.ModelSha256), ct);
             }
+            catch (DeviceLostException e)
+            {
+                outcome = Failure(run, target, $"{LostPrefix}{e.Message}");
+            }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 outcome = Failure(run, target, $"{target.DeviceId}: {e.Message}");
@@ -129,6 +148,8 @@ public sealed class RunBenchmarks(Gauge gauge)
         await log.AppendIfUnchangedAsync(stream, history.Count, failed, ct);
         return new RunResult(run.RunId, run.ModelSha256, target.DeviceId, configIndex, RunStatus.Failed, null, failed.Reason);
     }
+
+    private const string LostPrefix = "device lost: ";
 
     private BenchmarkFailed Failure(BenchmarkRun run, IBenchmarkTarget target, string reason) =>
         new(run.RunId, run.PlanId, run.ModelSha256, target.DeviceId, run.Config.Runtime, run.Config.Backend, run.Config.Threads,
