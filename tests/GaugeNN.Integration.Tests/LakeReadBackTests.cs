@@ -68,6 +68,21 @@ public sealed class LakeReadBackTests
         Assert.Equal(Snapshot(full).Where(p => !p.Key.EndsWith(LakeExporter.ManifestName)), after.Where(p => !p.Key.EndsWith(LakeExporter.ManifestName)));
     }
 
+    [Fact]
+    public async Task a_rebuild_from_zero_exports_byte_identical_parquet()
+    {
+        await using var w = new Workspace();
+        await w.IngestAsync("2020-02");
+        await w.ProjectAsync();
+        await w.IngestAsync("2021-04");
+        string before = Path.Combine(w.Root, "before"), after = Path.Combine(w.Root, "after");
+        await new ExportLake(w.Gauge).RunAsync(before, LakeFormat.Parquet, false, null, CancellationToken.None);
+        await w.ProjectAsync(rebuild: true);
+        await new ExportLake(w.Gauge).RunAsync(after, LakeFormat.Parquet, false, null, CancellationToken.None);
+
+        Assert.Equal(Snapshot(before), Snapshot(after));
+    }
+
     private static Dictionary<string, string> Snapshot(string root) =>
         Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Order()
             .ToDictionary(f => Path.GetRelativePath(root, f), f => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f))));
