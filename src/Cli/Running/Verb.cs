@@ -1,0 +1,109 @@
+using System.CommandLine;
+using GaugeNN.Cli.Output;
+using GaugeNN.Cli.Parsing;
+
+namespace GaugeNN.Cli.Running;
+
+/// <summary>
+/// One run of a verb: what was asked of its output (<c>--json</c>, <c>--quiet</c>), the stop token (Ctrl-C, SIGTERM)
+/// and the progress display. Reports go to stdout (a JSON document with <c>--json</c>, else text); progress and notes
+/// go to stderr.
+/// </summary>
+public sealed class Invocation(ParseResult parse, CancellationToken stop)
+{
+    private Func<Task<string>>? _whenStopped;
+
+    /// <summary>"gaugenn ingest": how messages name the verb.</summary>
+    public string Verb { get; } = UsageErrors.PathOf(parse.CommandResult);
+
+    public bool Json { get; } = Given(parse, Running.Verb.JsonOption);
+    public bool Quiet { get; } = Given(parse, Running.Verb.QuietOption);
+    public CancellationToken Stop { get; } = stop;
+    public ProgressDisplay Progress { get; } = ProgressDisplay.For(Given(parse, Running.Verb.QuietOption));
+
+    public T Get<T>(Option<T> option) => parse.GetValue(option)!;
+    public T Get<T>(Argument<T> argument) => parse.GetValue(argument)!;
+
+    /// <summary>Whether an option was written on the command line (not just defaulted).</summary>
+    public bool Has(Option option) => parse.GetResult(option) is { Implicit: false };
+
+    /// <summary>A line for the person at the terminal (stderr; not with --quiet).</summary>
+    public void Note(string line) => Progress.Note(line);
+
+    /// <summary>The verb's report: a JSON document with --json, else the text <paramref name="human"/> writes.</summary>
+    public void Report<T>(T report, Action<TextWriter> human)
+    {
+        if (Json) Output.Json.Write(Console.Out, report);
+        else human(Console.Out);
+    }
+
+    /// <summary>Text for stdout that only the human report has (nothing with --json).</summary>
+    public void Say(string text)
+    {
+        if (!Json) Console.Out.WriteLine(text);
+    }
+
+    /// <summary>Says, when the verb is stopped, what it had committed and how to go on.</summary>
+    public void WhenStopped(Func<Task<string>> describe) => _whenStopped = describe;
+
+    public async Task<string> StoppedAsync()
+    {
+        if (_whenStopped is null) return "nothing was left half-done";
+        try
+        {
+            return await _whenStopped();
+        }
+        catch (Exception e)
+        {
+            return $"(what was committed could not be read: {e.Message})";
+        }
+    }
+
+    private static bool Given(ParseResult parse, string name) =>
+        parse.CommandResult.Command.Options.FirstOrDefault(o => o.Name == name) is Option<bool> option && parse.GetValue(option);
+}
+
+/// <summary>How a verb is declared: its arguments and options, then the shared <c>--json</c> and <c>--quiet</c>.</summary>
+public static class Verb
+{
+    public const string JsonOption = "--json", QuietOption = "--quiet";
+
+    public static Command Create(string name, string description, IEnumerable<Symbol> symbols, Func<Invocation, Task<int>> run,
+        bool reports = true)
+    {
+        var command = new Command(name, description);
+        foreach (var symbol in symbols)
+        {
+            switch (symbol)
+            {
+                case Argument argument: command.Arguments.Add(argument); break;
+                case Option option: command.Options.Add(option); break;
+                case Command sub: command.Subcommands.Add(sub); break;
+            }
+        }
+        if (reports) command.Options.Add(Options.Flag(JsonOption, "print the report as one JSON document on stdout (fields: README)"));
+        command.Options.Add(Options.Flag(QuietOption, "no progress or notes on stderr (errors are still printed)"));
+        command.SetAction(async (parse, ct) =>
+        {
+            var invocation = new Invocation(parse, ct);
+            try
+            {
+                return await run(invocation);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                Console.Error.WriteLine($"{invocation.Verb}: stopped; {await invocation.StoppedAsync()}");
+                return ExitCodes.Cancelled;
+            }
+        });
+        return command;
+    }
+
+    /// <summary>A verb that only groups others (<c>db</c>, <c>export</c>, <c>import</c>).</summary>
+    public static Command Group(string name, string description, params Command[] verbs)
+    {
+        var command = new Command(name, description);
+        foreach (var verb in verbs) command.Subcommands.Add(verb);
+        return command;
+    }
+}
