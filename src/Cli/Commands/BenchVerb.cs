@@ -119,6 +119,9 @@ public static partial class BenchVerb
         int total;
         if (request is not null)
         {
+            if (request.Models.Count == 0 && request.Devices.FirstOrDefault(d => targets.All(t => t.DeviceId != d)) is { } absent)
+                throw new EnvironmentException($"device {absent} is not attached (attached: {string.Join(", ", targets.Select(t => t.DeviceId))}), so no model can be chosen for it; " +
+                                               "name them with --model to plan them anyway, and `--resume` the plan once it is attached");
             if (request.Devices.Contains(HostDevice.Id)) await new RegisterDevice(gauge).HostAsync(run.Stop);
             BenchmarkPlanned plan;
             try

@@ -33,7 +33,8 @@ public static class Failures
             $"PostgreSQL did not answer: {npgsql.Message}. " + (DataFolder.SharedPostgres is null
                 ? "`gaugenn db status` shows the private cluster; `gaugenn db start` starts it"
                 : $"check that the server in {DataFolder.PostgresVariable} runs and accepts connections")),
-        Measure.Import.BenchmarkLogException or HostRequestException => (ExitCodes.Failed, e.Message),
+        Measure.Import.BenchmarkLogException => (ExitCodes.Failed, $"{e.Message} (the file is refused whole: nothing was imported)"),
+        HostRequestException => (ExitCodes.Failed, e.Message),
         _ => (ExitCodes.Failed, $"failed: {e.Message} ({DebugVariable}=1 shows where)"),
     };
 
