@@ -141,11 +141,10 @@ public static partial class BenchVerb
         string id = planId!;
         run.Note($"plan {id}{(total >= 0 ? $": {total} runs" : "")}; if it is stopped, `gaugenn bench --resume {id}` finishes it");
         var display = run.Progress;
-        run.WhenStopped(() => Task.FromResult(
-            $"{display.Done("bench")} runs of plan {id} ended in this run, each recorded as it ended; `gaugenn bench --resume {id}` runs the rest"));
         try
         {
-            return await display.RunAsync(() => bench.ResumeAsync(id, targets, display, run.Stop));
+            return await run.StoppableAsync(() => display.RunAsync(() => bench.ResumeAsync(id, targets, display, run.Stop)),
+                () => Task.FromResult($"{display.Done("bench")} runs of plan {id} ended in this run, each recorded as it ended; `gaugenn bench --resume {id}` runs the rest"));
         }
         catch (RunBenchmarks.UnknownModelException)
         {

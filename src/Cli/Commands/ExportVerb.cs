@@ -27,15 +27,13 @@ public static class ExportVerb
         {
             var home = Services.Home();
             using var gauge = Services.Open(home);
-            run.WhenStopped(() => Task.FromResult(
-                "every file under a final name in OUT is complete (each is written under a temporary name, then renamed); run the export again to finish"));
-            var (caughtUp, export) = await run.Progress.RunAsync(async () =>
+            var (caughtUp, export) = await run.StoppableAsync(() => run.Progress.RunAsync(async () =>
             {
                 run.Progress.Report(new Progress("export", 0, null, "files"));
                 var done = await new ExportLake(gauge).RunAsync(run.Get(outDirectory), format, run.Get(incremental), run.Note, run.Stop);
                 run.Progress.Report(new Progress("export", done.Export.Written, done.Export.Written, "files"));
                 return done;
-            });
+            }), () => Task.FromResult("every file under a final name in OUT is complete (each is written under a temporary name, then renamed); run the export again to finish"));
             var report = new ExportVerbReport(home.DuckDbFile, caughtUp, export);
             run.Report(report, to =>
             {

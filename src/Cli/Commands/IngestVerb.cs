@@ -67,18 +67,17 @@ public static class IngestVerb
     {
         var ingest = new IngestSnapshot(gauge);
         var display = run.Progress;
-        run.WhenStopped(async () =>
+        display.Expect("ingest", ExpectedApps(request.Directory, request.Shard));
+        return await run.StoppableAsync(() => display.RunAsync(() =>
+        {
+            display.Report(new Progress("ingest", 0, null, "apps"));
+            return ingest.RunAsync(request, display, run.Stop);
+        }), async () =>
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             int recorded = await ingest.AppsRecordedAsync(request.Snapshot, timeout.Token);
             return $"{display.Done("ingest")} apps were read in this run; the event store holds {recorded} apps of snapshot {request.Snapshot} " +
                    "(apps are committed in batches as they are read, never half). Run the same command again to finish: what is recorded appends nothing.";
-        });
-        display.Expect("ingest", ExpectedApps(request.Directory, request.Shard));
-        return await display.RunAsync(() =>
-        {
-            display.Report(new Progress("ingest", 0, null, "apps"));
-            return ingest.RunAsync(request, display, run.Stop);
         });
     }
 

@@ -32,15 +32,13 @@ public static class ProjectVerb
     public static Task<CatchUpReport> CatchUpAsync(Invocation run, Gauge gauge, bool rebuild)
     {
         string stage = rebuild ? "rebuild" : "project";
-        run.WhenStopped(() => Task.FromResult(
-            "every projection step that finished is committed with its checkpoint; run `gaugenn project` again to go on from there"));
-        return run.Progress.RunAsync(async () =>
+        return run.StoppableAsync(() => run.Progress.RunAsync(async () =>
         {
             run.Progress.Report(new Progress(stage, 0, null, "events"));
             var report = await new CatchUpWarehouse(gauge).RunAsync(rebuild, run.Note, run.Stop);
             run.Progress.Report(new Progress(stage, report.EventsApplied, report.EventsApplied, "events"));
             return report;
-        });
+        }), () => Task.FromResult("every projection step that finished is committed with its checkpoint; run `gaugenn project` again to go on from there"));
     }
 
     public static string Describe(ProjectReport r) =>

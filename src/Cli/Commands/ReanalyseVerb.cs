@@ -15,9 +15,8 @@ public static class ReanalyseVerb
         {
             using var gauge = Services.Open(Services.Home());
             var display = run.Progress;
-            run.WhenStopped(() => Task.FromResult(
-                $"{display.Done("dissect")} models were dissected and recorded, each as it finished; run `gaugenn reanalyse` again for the rest"));
-            var report = await display.RunAsync(() => new ReanalyseModels(gauge).RunAsync(display, run.Stop));
+            var report = await run.StoppableAsync(() => display.RunAsync(() => new ReanalyseModels(gauge).RunAsync(display, run.Stop)),
+                () => Task.FromResult($"{display.Done("dissect")} models were dissected and recorded, each as it finished; run `gaugenn reanalyse` again for the rest"));
             run.Report(report, to => to.WriteLine(Describe(report)));
             return ExitCodes.Ok;
         });

@@ -49,15 +49,16 @@ public abstract class ProgressDisplay : IProgress<Progress>
     {
         lock (Gate)
         {
-            if (!_stages.TryGetValue(value.Stage, out var stage))
+            bool opened = !_stages.TryGetValue(value.Stage, out var stage);
+            if (opened)
             {
                 if (Current is not null) Close(Current);
                 _stages[value.Stage] = stage = new Stage(value.Stage, value.Unit, _expected.GetValueOrDefault(value.Stage));
                 Current = stage;
-                Opened(stage);
             }
-            stage.Done = value.Done;
+            stage!.Done = value.Done;
             stage.Total = value.Total;
+            if (opened) Opened(stage);
             Updated(stage);
         }
     }
@@ -143,7 +144,7 @@ public abstract class ProgressDisplay : IProgress<Progress>
         public override void Note(string line) { }
     }
 
-    /// <summary>Plain lines for logs: the running stage every <see cref="LineInterval"/>, and a line when a stage ends.</summary>
+    /// <summary>Plain lines for logs: a line when a stage starts, the running stage every <see cref="LineInterval"/>, a line when it ends.</summary>
     private sealed class Lines(TextWriter to) : ProgressDisplay
     {
         public override async Task<T> RunAsync<T>(Func<Task<T>> work)
@@ -168,6 +169,9 @@ public abstract class ProgressDisplay : IProgress<Progress>
             lock (Gate)
                 if (Current is { } stage) to.WriteLine($"{stage.Name}: {stage.Detail()}");
         }
+
+        protected override void Opened(Stage stage) =>
+            to.WriteLine($"{stage.Name}: started{(stage.Goal is { } goal ? $" ({(stage.Total is null ? "~" : "")}{goal} {stage.Unit})" : "")}");
 
         protected override void Closed(Stage stage) => to.WriteLine($"{stage.Name}: {stage.Summary()}");
 

@@ -91,17 +91,16 @@ public static class UsageErrors
         return close.Count == 0 ? "" : $" (did you mean {string.Join(" or ", close)}?)";
     }
 
-    /// <summary>Candidates within a small edit distance of the word (or that it begins), nearest first.</summary>
+    /// <summary>The nearest candidates within a small edit distance of the word (or that it begins); at most three.</summary>
     public static IEnumerable<string> Suggestions(string word, IEnumerable<string> candidates)
     {
         string bare = word.TrimStart('-');
-        return candidates.Distinct()
+        var close = candidates.Distinct()
             .Select(c => (Name: c, Bare: c.TrimStart('-')))
             .Select(c => (c.Name, Distance: bare.Length >= 2 && c.Bare.StartsWith(bare, StringComparison.Ordinal) ? 0 : Distance(bare, c.Bare)))
             .Where(c => c.Distance <= Math.Max(1, bare.Length / 3))
-            .OrderBy(c => c.Distance).ThenBy(c => c.Name, StringComparer.Ordinal)
-            .Take(3)
-            .Select(c => c.Name);
+            .ToList();
+        return close.Where(c => c.Distance == close.Min(x => x.Distance)).Select(c => c.Name).Order(StringComparer.Ordinal).Take(3);
     }
 
     /// <summary>Edit distance with adjacent transpositions (optimal string alignment).</summary>

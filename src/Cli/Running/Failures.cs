@@ -30,7 +30,7 @@ public static class Failures
         EnvironmentException or PortUnavailableException or WarehouseBusyException => (ExitCodes.Environment, e.Message),
         UnauthorizedAccessException => (ExitCodes.Environment, $"{e.Message} (run gaugenn as a user who may, or set GAUGENN_HOME to a folder you own)"),
         _ when Unreachable(e) is { } npgsql => (ExitCodes.Environment,
-            $"PostgreSQL did not answer: {npgsql.Message}. " + (DataFolder.SharedPostgres is null
+            $"PostgreSQL did not answer ({npgsql.Message.TrimEnd('.')}): " + (DataFolder.SharedPostgres is null
                 ? "`gaugenn db status` shows the private cluster; `gaugenn db start` starts it"
                 : $"check that the server in {DataFolder.PostgresVariable} runs and accepts connections")),
         Measure.Import.BenchmarkLogException => (ExitCodes.Failed, $"{e.Message} (the file is refused whole: nothing was imported)"),

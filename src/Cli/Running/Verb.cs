@@ -11,8 +11,6 @@ namespace GaugeNN.Cli.Running;
 /// </summary>
 public sealed class Invocation(ParseResult parse, CancellationToken stop)
 {
-    private Func<Task<string>>? _whenStopped;
-
     /// <summary>"gaugenn ingest": how messages name the verb.</summary>
     public string Verb { get; } = UsageErrors.PathOf(parse.CommandResult);
 
@@ -43,25 +41,37 @@ public sealed class Invocation(ParseResult parse, CancellationToken stop)
         if (!Json) Console.Out.WriteLine(text);
     }
 
-    /// <summary>Says, when the verb is stopped, what it had committed and how to go on.</summary>
-    public void WhenStopped(Func<Task<string>> describe) => _whenStopped = describe;
-
-    public async Task<string> StoppedAsync()
+    /// <summary>
+    /// Runs stoppable work; stopped (Ctrl-C, SIGTERM), it ends the verb with <paramref name="whenStopped"/>: what was
+    /// committed and how to go on, read while the verb's resources are still open.
+    /// </summary>
+    public async Task<T> StoppableAsync<T>(Func<Task<T>> work, Func<Task<string>> whenStopped)
     {
-        if (_whenStopped is null) return "nothing was left half-done";
         try
         {
-            return await _whenStopped();
+            return await work();
         }
-        catch (Exception e)
+        catch (OperationCanceledException) when (Stop.IsCancellationRequested)
         {
-            return $"(what was committed could not be read: {e.Message})";
+            string said;
+            try
+            {
+                said = await whenStopped();
+            }
+            catch (Exception e)
+            {
+                said = $"what was committed could not be read ({e.Message})";
+            }
+            throw new StoppedException(said);
         }
     }
 
     private static bool Given(ParseResult parse, string name) =>
         parse.CommandResult.Command.Options.FirstOrDefault(o => o.Name == name) is Option<bool> option && parse.GetValue(option);
 }
+
+/// <summary>A verb stopped by a signal; the message says what it had committed and how to go on.</summary>
+public sealed class StoppedException(string message) : Exception(message);
 
 /// <summary>How a verb is declared: its arguments and options, then the shared <c>--json</c> and <c>--quiet</c>.</summary>
 public static class Verb
@@ -90,9 +100,14 @@ public static class Verb
             {
                 return await run(invocation);
             }
+            catch (StoppedException e)
+            {
+                Console.Error.WriteLine($"{invocation.Verb}: stopped; {e.Message}");
+                return ExitCodes.Cancelled;
+            }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
-                Console.Error.WriteLine($"{invocation.Verb}: stopped; {await invocation.StoppedAsync()}");
+                Console.Error.WriteLine($"{invocation.Verb}: stopped before it changed anything");
                 return ExitCodes.Cancelled;
             }
         });
