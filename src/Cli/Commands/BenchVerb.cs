@@ -143,7 +143,11 @@ public static partial class BenchVerb
         var display = run.Progress;
         try
         {
-            return await run.StoppableAsync(() => display.RunAsync(() => bench.ResumeAsync(id, targets, display, run.Stop)),
+            return await run.StoppableAsync(() => display.RunAsync(() =>
+                {
+                    display.Report(new Progress("bench", 0, total >= 0 ? total : null, "runs"));
+                    return bench.ResumeAsync(id, targets, display, run.Stop);
+                }),
                 () => Task.FromResult($"{display.Done("bench")} runs of plan {id} ended in this run, each recorded as it ended; `gaugenn bench --resume {id}` runs the rest"));
         }
         catch (RunBenchmarks.UnknownModelException)
