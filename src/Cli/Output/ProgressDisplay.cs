@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using GaugeNN.Application;
@@ -184,8 +185,16 @@ public abstract class ProgressDisplay : IProgress<Progress>
     /// <summary>Spectre.Console's live progress on stderr: one bar per stage.</summary>
     private sealed class Live : ProgressDisplay
     {
-        private readonly IAnsiConsole _console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        // Spectre judges a terminal by stdout; ours is stderr, found to be a terminal already (stdout may be a pipe).
+        private readonly IAnsiConsole _console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(Console.Error), Ansi = AnsiSupport.Yes, Interactive = InteractionSupport.Yes,
+        });
         private readonly Dictionary<Stage, ProgressTask> _tasks = [];
+
+        // Read by Spectre's render thread without the gate: it renders while holding its own lock, which a note
+        // written under the gate would wait for.
+        private readonly ConcurrentDictionary<ProgressTask, Stage> _stageOfTask = new();
         private ProgressContext? _context;
 
         public override async Task<T> RunAsync<T>(Func<Task<T>> work)
@@ -203,6 +212,8 @@ public abstract class ProgressDisplay : IProgress<Progress>
                         lock (Gate) _context = context;
                         var result = await work();
                         completed = true;
+                        CloseCurrent(completed: true); // while the display still renders, so that the last frame shows it
+                        context.Refresh();
                         return result;
                     });
             }
@@ -216,7 +227,9 @@ public abstract class ProgressDisplay : IProgress<Progress>
         protected override void Opened(Stage stage)
         {
             if (_context is null) return;
-            _tasks[stage] = _context.AddTask(stage.Name, autoStart: true, maxValue: 1);
+            var task = _context.AddTask(stage.Name, autoStart: true, maxValue: 1);
+            _tasks[stage] = task;
+            _stageOfTask[task] = stage;
         }
 
         protected override void Updated(Stage stage)
@@ -236,19 +249,10 @@ public abstract class ProgressDisplay : IProgress<Progress>
             task.StopTask();
         }
 
-        public override void Note(string line)
-        {
-            lock (Gate) _console.WriteLine(line);
-        }
+        public override void Note(string line) => _console.WriteLine(line);
 
-        private string DetailOf(ProgressTask task)
-        {
-            lock (Gate)
-            {
-                var stage = _tasks.FirstOrDefault(t => t.Value == task).Key;
-                return stage is null ? "" : task.IsFinished ? stage.Summary() : stage.Detail();
-            }
-        }
+        private string DetailOf(ProgressTask task) =>
+            _stageOfTask.TryGetValue(task, out var stage) ? task.IsFinished ? stage.Summary() : stage.Detail() : "";
 
         private sealed class DetailColumn(Live display) : ProgressColumn
         {

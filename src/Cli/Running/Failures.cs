@@ -34,7 +34,7 @@ public static class Failures
                 ? "`gaugenn db status` shows the private cluster; `gaugenn db start` starts it"
                 : $"check that the server in {DataFolder.PostgresVariable} runs and accepts connections")),
         Measure.Import.BenchmarkLogException => (ExitCodes.Failed, $"{e.Message} (the file is refused whole: nothing was imported)"),
-        HostRequestException => (ExitCodes.Failed, e.Message),
+        HostRequestException or Warehouse.Projections.GapStillOpenException => (ExitCodes.Failed, e.Message),
         _ => (ExitCodes.Failed, $"failed: {e.Message} ({DebugVariable}=1 shows where)"),
     };
 

@@ -107,7 +107,7 @@ public static class Verb
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
-                Console.Error.WriteLine($"{invocation.Verb}: stopped before it changed anything");
+                Console.Error.WriteLine($"{invocation.Verb}: stopped; what was committed before the stop is kept, and the same command run again goes on from there");
                 return ExitCodes.Cancelled;
             }
         });
