@@ -131,9 +131,11 @@ public sealed class RunningGaugenn : IAsyncDisposable
     [DllImport("libc", SetLastError = true)]
     private static extern int kill(int pid, int signal);
 
-    public void Signal(int signal)
+    public void Signal(int signal) => Signal(_process.Id, signal);
+
+    public static void Signal(int pid, int signal)
     {
-        if (kill(_process.Id, signal) != 0) throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
+        if (kill(pid, signal) != 0) throw new InvalidOperationException($"kill({pid}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
     }
 
     public async Task<Outcome> WaitAsync(TimeSpan timeout)

@@ -50,5 +50,11 @@ public sealed class ServeTests(Home home) : IClassFixture<Home>
         Assert.True(outcome.ExitCode == 3, outcome.ToString());
         Assert.Equal($"gaugenn serve: cannot listen on 127.0.0.1:{port}: Address already in use (choose another with --port)\n", outcome.Stderr);
         Assert.Equal("", outcome.Stdout);
+
+        // GAUGENN_DEBUG=1 adds where it happened.
+        var debug = await Gaugenn.RunAsync(["serve", "--port", $"{port}"], new Dictionary<string, string?>(home.Env) { ["GAUGENN_DEBUG"] = "1" });
+        Assert.True(debug.ExitCode == 3, debug.ToString());
+        Assert.StartsWith($"gaugenn serve: cannot listen on 127.0.0.1:{port}", debug.Stderr);
+        Assert.Contains("   at GaugeNN.", debug.Stderr);
     }
 }
