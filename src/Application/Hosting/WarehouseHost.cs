@@ -46,6 +46,9 @@ public sealed class WarehouseHost : IAsyncDisposable
         _following = Projection.RunAsync(_stop.Token);
     }
 
+    /// <summary>How long a stop waits for in-flight requests.</summary>
+    public static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(3);
+
     public string Url => _app.Urls.First();
     public ReaderPool Readers => _readers;
     public ProjectionLoop Projection { get; }
@@ -64,6 +67,8 @@ public sealed class WarehouseHost : IAsyncDisposable
             readers = new ReaderPool(gauge.Folder.DuckDbFile);
             var builder = WebApplication.CreateSlimBuilder();
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            // A stop (SIGTERM, Ctrl-C) lets in-flight requests finish, within a bound that service managers accept.
+            builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = ShutdownGrace);
             builder.WebHost.UseUrls($"http://{(address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]" : address)}:{options.Port}");
             builder.Services.AddGaugeApi(readers);
             var app = builder.Build();

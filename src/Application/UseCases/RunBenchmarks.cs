@@ -50,27 +50,42 @@ public sealed class RunBenchmarks(Gauge gauge)
     public async Task<BenchReport> PlanAndRunAsync(BenchRequest request, IReadOnlyList<IBenchmarkTarget> targets,
         IProgress<Progress>? progress, CancellationToken ct)
     {
+        var plan = await PlanAsync(request, targets, null, ct);
+        return await ResumeAsync(plan.PlanId, targets, progress, ct);
+    }
+
+    /// <summary>
+    /// Records the plan without running it, so a caller can say its id (for <c>--resume</c>) before the first run.
+    /// A given <paramref name="planId"/> that is already recorded returns that plan unchanged: planning the same work
+    /// under the same id again (e.g. every <c>demo</c>) resumes it instead of starting over.
+    /// </summary>
+    public async Task<BenchmarkPlanned> PlanAsync(BenchRequest request, IReadOnlyList<IBenchmarkTarget> targets, string? planId,
+        CancellationToken ct)
+    {
         var log = new EventLog(gauge.Store);
+        if (planId is not null && await PlannedAsync(log, planId, ct) is { } recorded) return recorded;
         var ledger = (await log.ModelsAsync(ct)).ToDictionary(m => m.Id);
         var models = request.Models.Count > 0
             ? request.Models.Select(m => m.ToLowerInvariant()).Select(m => ledger.ContainsKey(m) ? m
                 : throw new UnknownModelException($"model {m} is not in the warehouse (see `models` over GraphQL)")).ToList()
             : ledger.Values.Where(m => targets.Any(t => request.Devices.Contains(t.DeviceId) && request.Configs.Any(c => t.Runs(m.Format, c))))
                 .Select(m => m.Id).ToList();
-        string planId = $"{gauge.Time.GetUtcNow():yyyyMMdd-HHmmss}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3))}";
+        planId ??= $"{gauge.Time.GetUtcNow():yyyyMMdd-HHmmss}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3))}";
         var plan = new BenchmarkPlanned(planId, models, request.Devices, request.Configs, gauge.Time.GetUtcNow());
-        await log.StartStreamOnceAsync(StreamKeys.Plan(planId), [plan], ct);
-        return await RunAsync(plan, ledger, targets, progress, ct);
+        // A concurrent planner of the same id wins; its plan is the one recorded.
+        return await log.StartStreamOnceAsync(StreamKeys.Plan(planId), [plan], ct) ? plan : (await PlannedAsync(log, planId, ct))!;
     }
 
     public async Task<BenchReport> ResumeAsync(string planId, IReadOnlyList<IBenchmarkTarget> targets, IProgress<Progress>? progress, CancellationToken ct)
     {
         var log = new EventLog(gauge.Store);
-        var plan = (await log.StreamAsync(StreamKeys.Plan(planId), ct)).OfType<BenchmarkPlanned>().FirstOrDefault()
-                   ?? throw new UnknownModelException($"no plan '{planId}' in the event log");
+        var plan = await PlannedAsync(log, planId, ct) ?? throw new UnknownModelException($"no plan '{planId}' in the event log");
         var ledger = (await log.ModelsAsync(ct)).ToDictionary(m => m.Id);
         return await RunAsync(plan, ledger, targets, progress, ct);
     }
+
+    private static async Task<BenchmarkPlanned?> PlannedAsync(EventLog log, string planId, CancellationToken ct) =>
+        (await log.StreamAsync(StreamKeys.Plan(planId), ct)).OfType<BenchmarkPlanned>().FirstOrDefault();
 
     private async Task<BenchReport> RunAsync(BenchmarkPlanned plan, IReadOnlyDictionary<string, ModelLedgerEntry> ledger,
         IReadOnlyList<IBenchmarkTarget> targets, IProgress<Progress>? progress, CancellationToken ct)
