@@ -9,6 +9,7 @@ using GaugeNN.Cli.Parsing;
 using GaugeNN.Cli.Running;
 using GaugeNN.Events;
 using GaugeNN.Measure.Devices;
+using GaugeNN.Measure.Runners.Device;
 using GaugeNN.Measure.Runners.Host;
 
 namespace GaugeNN.Cli.Commands;
@@ -21,14 +22,9 @@ namespace GaugeNN.Cli.Commands;
 /// </summary>
 public static partial class BenchVerb
 {
-    /// <summary>Which backends (delegates) each runtime offers on a phone.</summary>
-    private static readonly Dictionary<string, string[]> Backends = new(StringComparer.Ordinal)
-    {
-        ["onnxruntime"] = ["cpu", "xnnpack", "nnapi"],
-        ["tflite"] = ["cpu", "xnnpack", "gpu", "nnapi", "hexagon"],
-        ["ncnn"] = ["cpu", "vulkan"],
-        ["mnn"] = ["cpu", "opencl", "vulkan"],
-    };
+    /// <summary>Which backends (delegates) each runtime offers on a phone: what its device runner runs.</summary>
+    private static readonly Dictionary<string, IReadOnlyList<string>> Backends =
+        DeviceRunner.All.ToDictionary(r => r.Runtime, r => r.Backends, StringComparer.Ordinal);
 
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")]
     private static partial Regex SafeId();
@@ -47,11 +43,13 @@ public static partial class BenchVerb
         var backend = Options.Choice("--backend", "the backend or delegate", HostOptions.Backend, [.. Backends.Values.SelectMany(b => b).Distinct()]);
         var cooldown = Options.Decimal("--cooldown-c", "on a phone: wait until its hottest thermal zone is below this temperature before each model", 20, 100, "°C");
         var pin = Options.Choice("--pin", "on a phone: pin the runner to these cores", "none", "none", "big");
+        var tools = Options.Checked("--tools", $"on a phone: the folder of benchmark binaries per ABI (FOLDER/arm64-v8a/benchmark_model, …; default ${DeviceToolsFolder.Variable})",
+            "FOLDER", text => Directory.Exists(text) ? Path.GetFullPath(text) : throw new FormatException($"'{text}' is not a folder"));
         var resume = Options.Checked("--resume", "finish a plan: run only what has no measurement yet (the plan keeps its own models, device and config)", "PLAN", Id("plan"));
 
         return Verb.Create("bench",
             "Benchmark models on a device through a resumable plan, then print their latency (p50, mean, init) or why a run failed.",
-            [device, models, runs, warmup, threads, options, runtime, backend, cooldown, pin, resume],
+            [device, models, runs, warmup, threads, options, runtime, backend, cooldown, pin, tools, resume],
             async run =>
             {
                 string? planId = run.Get(resume);
@@ -69,7 +67,8 @@ public static partial class BenchVerb
                     request = new BenchRequest(run.Get(models), [run.Get(device)], [config]);
                 }
                 using var gauge = Services.Open(Services.Home());
-                var report = await RunAsync(run, gauge, request, planId);
+                var folder = run.Get(tools) is { } given ? new DeviceToolsFolder(given) : DeviceToolsFolder.FromEnvironment();
+                var report = await RunAsync(run, gauge, request, planId, folder);
                 run.Report(report, to => WriteTable(report, to));
                 return report.Runs.Any(r => r.Status == RunStatus.NotRunnable) ? ExitCodes.Failed : ExitCodes.Ok;
             });
@@ -112,9 +111,13 @@ public static partial class BenchVerb
     /// Plans (or takes the plan to resume), says its id, and runs it with progress; stopped, it says how far it came
     /// and how to finish. The demo passes its own plan id, so that every demo resumes the same plan.
     /// </summary>
-    public static async Task<BenchReport> RunAsync(Invocation run, Gauge gauge, BenchRequest? request, string? planId)
+    public static async Task<BenchReport> RunAsync(Invocation run, Gauge gauge, BenchRequest? request, string? planId, DeviceToolsFolder tools)
     {
-        var targets = Services.AttachedTargets(gauge);
+        bool phones = request is null || request.Devices.Any(d => d != HostDevice.Id);
+        var targets = await Services.AttachedTargetsAsync(gauge, tools, phones, run.Note, run.Stop);
+        // A phone is named on the command line by its serial (as adb lists it); a plan keeps its stable device id.
+        if (request is not null)
+            request = request with { Devices = request.Devices.Select(d => targets.OfType<AdbTarget>().FirstOrDefault(t => t.Serial == d)?.DeviceId ?? d).ToList() };
         var bench = new RunBenchmarks(gauge);
         int total;
         if (request is not null)

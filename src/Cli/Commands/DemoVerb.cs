@@ -6,6 +6,7 @@ using GaugeNN.Application.UseCases;
 using GaugeNN.Cli.Output;
 using GaugeNN.Cli.Parsing;
 using GaugeNN.Cli.Running;
+using GaugeNN.Measure.Runners.Device;
 using GaugeNN.Measure.Devices;
 using GaugeNN.Measure.Runners.Host;
 using GaugeNN.Warehouse.Read;
@@ -53,7 +54,7 @@ public static class DemoVerb
                         run.Say(IngestVerb.Describe(ingest));
                         ingests.Add(ingest);
                     }
-                    var bench = await BenchVerb.RunAsync(run, gauge, new BenchRequest([], [HostDevice.Id], [BenchConfig]), PlanId);
+                    var bench = await BenchVerb.RunAsync(run, gauge, new BenchRequest([], [HostDevice.Id], [BenchConfig]), PlanId, DeviceToolsFolder.FromEnvironment());
                     IReadOnlyList<SnapshotSummary> summary;
                     if (host is null)
                     {

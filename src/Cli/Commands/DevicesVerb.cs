@@ -2,6 +2,7 @@ using System.CommandLine;
 using GaugeNN.Application.UseCases;
 using GaugeNN.Cli.Output;
 using GaugeNN.Cli.Running;
+using GaugeNN.Measure.Runners.Device;
 
 namespace GaugeNN.Cli.Commands;
 
@@ -9,9 +10,9 @@ namespace GaugeNN.Cli.Commands;
 public sealed record DevicesReport(IReadOnlyList<ListedDevice> Devices);
 
 /// <summary>
-/// <c>gaugenn devices</c>: every registered device and the host, read from the event store through a use case (not
-/// GraphQL): the event store is the system of record, needs no running host, and a registration shows at once, before
-/// any projection.
+/// <c>gaugenn devices</c>: every phone attached now (registered on the way), every registered device and the host,
+/// read from the event store through a use case (not GraphQL): the event store is the system of record, needs no
+/// running host, and a registration shows at once, before any projection.
 /// </summary>
 public static class DevicesVerb
 {
@@ -21,6 +22,8 @@ public static class DevicesVerb
         async run =>
         {
             using var gauge = Services.Open(Services.Home());
+            // Attached phones are registered from their properties first, so they are listed with their catalogue facts.
+            await Services.AttachedTargetsAsync(gauge, DeviceToolsFolder.FromEnvironment(), phonesWanted: false, run.Note, run.Stop);
             var report = new DevicesReport(await new ListDevices(gauge).RunAsync(run.Stop));
             run.Report(report, to =>
             {

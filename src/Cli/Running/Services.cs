@@ -1,5 +1,7 @@
 using GaugeNN.Application;
 using GaugeNN.Application.Measuring;
+using GaugeNN.Measure.Adb;
+using GaugeNN.Measure.Runners.Device;
 
 namespace GaugeNN.Cli.Running;
 
@@ -42,6 +44,29 @@ public static class Services
         }
     }
 
-    /// <summary>The devices this machine can run a plan's runs on now: the host (phones over ADB join here).</summary>
-    public static IReadOnlyList<IBenchmarkTarget> AttachedTargets(Gauge gauge) => [new HostTarget(gauge.Time)];
+    /// <summary>
+    /// The devices this machine can run a plan's runs on now: the host, and every phone the adb server lists in state
+    /// <c>device</c> (each registered from its properties as it is attached). Without adb, or with its server not
+    /// starting, only the host — said through <paramref name="note"/> when phones were asked for.
+    /// </summary>
+    public static async Task<IReadOnlyList<IBenchmarkTarget>> AttachedTargetsAsync(Gauge gauge, DeviceToolsFolder tools, bool phonesWanted,
+        Action<string> note, CancellationToken ct)
+    {
+        var targets = new List<IBenchmarkTarget> { new HostTarget(gauge.Time) };
+        try
+        {
+            var adb = new AdbClient();
+            foreach (var device in (await adb.GetDevicesAsync(ct)).Where(d => d.State == AdbDeviceState.Device))
+            {
+                var phone = await AdbTarget.ConnectAsync(gauge, adb, device.Serial, tools, ct);
+                // The same phone can be listed on two transports (e.g. TCP and its emulator twin): it is one device.
+                if (targets.All(t => t.DeviceId != phone.DeviceId)) targets.Add(phone);
+            }
+        }
+        catch (AdbException e) when (e.Kind == AdbErrorKind.ServerUnavailable)
+        {
+            if (phonesWanted) note($"no phone can be reached: {e.Message}");
+        }
+        return targets;
+    }
 }
