@@ -1,67 +1,49 @@
+using System.CommandLine;
+using GaugeNN.Application;
 using GaugeNN.Cli.Commands;
+using GaugeNN.Cli.Parsing;
+using GaugeNN.Cli.Running;
 
 namespace GaugeNN.Cli;
 
 public static class Program
 {
-    private static readonly ICommand[] Commands =
-    [
-        new DemoCommand(), new IngestCommand(), new ProjectCommand(), new ExportCommand(), new ServeCommand(),
-        new ReanalyseCommand(), new DbCommand(),
-    ];
+    /// <summary>Every verb, in the order help lists them.</summary>
+    public static RootCommand Verbs()
+    {
+        var root = new RootCommand(
+            "gaugenn — which deep-learning models Android apps ship, how that changes between app-store snapshots, and what they cost to run.\n\n" +
+            $"Environment: {DataFolder.HomeVariable} (the data folder, default ./.gaugenn), {DataFolder.PostgresVariable} (a PostgreSQL connection " +
+            $"string; unset: a private cluster in the data folder), {Warehouse.Postgres.PrivateCluster.BinariesVariable} (PostgreSQL's binaries), " +
+            $"{Failures.DebugVariable}=1 (stack traces).\nExit codes: 0 ok, 1 failed, 2 usage, 3 environment, 130 stopped (Ctrl-C, SIGTERM).");
+        foreach (var verb in new[]
+                 {
+                     DemoVerb.Build(), IngestVerb.Build(), ReanalyseVerb.Build(), ProjectVerb.Build(), ExportVerb.Build(), ServeVerb.Build(),
+                     DevicesVerb.Build(), BenchVerb.Build(), ImportVerb.Build(), DbVerb.Build(),
+                 })
+            root.Subcommands.Add(verb);
+        root.Options.OfType<VersionOption>().Single().Action = new VersionText();
+        return root;
+    }
 
     public static async Task<int> Main(string[] args)
     {
-        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        using var signals = new StopSignals();
+        var parse = Verbs().Parse(args);
+        var usage = UsageErrors.Of(parse);
+        if (usage.Count > 0)
         {
-            PrintUsage(Console.Out);
-            return args.Length == 0 ? ExitCodes.Usage : ExitCodes.Ok;
-        }
-        var command = Commands.FirstOrDefault(c => c.Name == args[0]);
-        if (command is null)
-        {
-            Console.Error.WriteLine($"gaugenn: unknown command '{args[0]}'");
-            PrintUsage(Console.Error);
+            foreach (var line in usage) Console.Error.WriteLine(line);
             return ExitCodes.Usage;
         }
-        using var cancel = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
-        {
-            e.Cancel = true;
-            cancel.Cancel();
-        };
         try
         {
-            return await command.RunAsync(new Arguments(args[1..]), cancel.Token);
-        }
-        catch (UsageException e)
-        {
-            Console.Error.WriteLine($"gaugenn {command.Name}: {e.Message}\nusage: gaugenn {command.Usage}");
-            return ExitCodes.Usage;
-        }
-        catch (OperationCanceledException)
-        {
-            Console.Error.WriteLine("gaugenn: cancelled");
-            return ExitCodes.Cancelled;
-        }
-        catch (EnvironmentException e)
-        {
-            Console.Error.WriteLine($"gaugenn: {e.Message}");
-            return ExitCodes.Environment;
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null },
+                signals.Token);
         }
         catch (Exception e)
         {
-            Console.Error.WriteLine($"gaugenn {command.Name}: failed: {e.Message}");
-            if (Environment.GetEnvironmentVariable("GAUGENN_DEBUG") is { Length: > 0 }) Console.Error.WriteLine(e);
-            return ExitCodes.Failed;
+            return Failures.Report(UsageErrors.PathOf(parse.CommandResult), e, Console.Error);
         }
-    }
-
-    private static void PrintUsage(TextWriter to)
-    {
-        to.WriteLine("gaugenn — which DL models Android apps ship, how they change, what they cost\n\nusage:");
-        foreach (var c in Commands) to.WriteLine($"  gaugenn {c.Usage}\n      {c.Summary}");
-        to.WriteLine("\nenvironment: GAUGENN_HOME (data folder, default ./.gaugenn), GAUGENN_PG (PostgreSQL connection string;\n" +
-                     "             unset = a private cluster under the data folder)");
     }
 }

@@ -8,7 +8,7 @@ namespace GaugeNN.Integration.Tests;
 
 /// <summary>
 /// Arrow values as JSON, and one canonical text for JSON from DuckDB's <c>to_json</c> or from Arrow, so that rows of
-/// nested columns compare cell by cell: numbers by value, objects by key, timestamps as instants.
+/// nested columns compare cell by cell: numbers by value, objects by key, dates and timestamps as instants.
 /// </summary>
 public static class ArrowJson
 {
@@ -68,8 +68,10 @@ public static class ArrowJson
                 text.Append(double.Parse(value.ToJsonString(), CultureInfo.InvariantCulture).ToString("R", CultureInfo.InvariantCulture));
                 break;
             case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                // Dates and times as instants: readers spell them differently (2020-02-01, 2020-02-01T00:00:00.000Z).
                 string s = value.GetValue<string>();
-                text.Append(s.Length > 18 && DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.None, out var instant)
+                text.Append(s.Length >= 10 && char.IsAsciiDigit(s[0]) && s[4] == '-'
+                            && DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var instant)
                     ? instant.UtcDateTime.ToString("O", CultureInfo.InvariantCulture) : JsonSerializer.Serialize(s));
                 break;
             default:

@@ -62,6 +62,9 @@ public sealed class WarehouseHost : IAsyncDisposable
         _following = Projection.RunAsync(_stop.Token);
     }
 
+    /// <summary>How long a stop waits for in-flight requests.</summary>
+    public static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(3);
+
     public string Url => _app.Urls.First();
     public ReaderPool Readers => _readers;
     public ProjectionLoop Projection { get; }
@@ -85,6 +88,8 @@ public sealed class WarehouseHost : IAsyncDisposable
             var projection = new ProjectionLoop(warehouse, options.Poll);
             var builder = WebApplication.CreateSlimBuilder();
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            // A stop (SIGTERM, Ctrl-C) lets in-flight requests finish, within a bound that service managers accept.
+            builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = ShutdownGrace);
             builder.WebHost.UseUrls($"http://{(address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]" : address)}:{options.Port}");
             builder.Services.AddGaugeApi(readers, new ApiOptions
             {

@@ -18,4 +18,10 @@ public interface IBenchmarkTarget
     bool Runs(string format, BenchmarkConfig config);
 
     Task<IGaugeEvent> RunAsync(BenchmarkRun run, byte[] model, CancellationToken ct);
+
+    /// <summary>After a <see cref="DeviceLostException"/>: waits (at most <paramref name="limit"/>) for the device to come back.</summary>
+    Task<bool> WaitUntilBackAsync(TimeSpan limit, CancellationToken ct) => Task.FromResult(false);
 }
+
+/// <summary>The device stopped answering in the middle of a run (unplugged, adbd stopped, the transport dropped).</summary>
+public sealed class DeviceLostException(string message, Exception inner) : Exception(message, inner);

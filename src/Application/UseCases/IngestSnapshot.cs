@@ -1,6 +1,7 @@
 using GaugeNN.Events;
 using GaugeNN.Ingest;
 using GaugeNN.Warehouse.EventStore;
+using Marten;
 
 namespace GaugeNN.Application.UseCases;
 
@@ -52,5 +53,17 @@ public sealed class IngestSnapshot(Gauge gauge)
         var analysis = await new ReanalyseModels(gauge).RunAsync(progress, ct);
         return new IngestReport(request.Snapshot, request.Shard?.ToString(), apps, appended.AppsChanged, appended.AppsUnchanged,
             appended.Events, failureCount, failures, analysis);
+    }
+
+    /// <summary>
+    /// How many apps of a snapshot the event store holds (by their ingest ledger entries): what an interrupted ingest
+    /// committed, since apps are appended in transactions as they are read.
+    /// </summary>
+    public async Task<int> AppsRecordedAsync(string snapshot, CancellationToken ct)
+    {
+        await using var session = gauge.Store.QuerySession();
+        // "<snapshot>/<package>"; the entry of the listing file's own errors is "<snapshot>/" and is no app.
+        string prefix = IngestLedgerEntry.IdOf(snapshot, "");
+        return await session.Query<IngestLedgerEntry>().CountAsync(e => e.Id.StartsWith(prefix) && e.Id != prefix, ct);
     }
 }

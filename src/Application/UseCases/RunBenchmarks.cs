@@ -41,39 +41,58 @@ public sealed class RunBenchmarks(Gauge gauge)
 {
     public const int MaxAttempts = 3;
 
+    /// <summary>How long a plan waits for a lost device to come back before it leaves the rest to <c>--resume</c>.</summary>
+    public TimeSpan LostDeviceWait { get; init; } = TimeSpan.FromMinutes(2);
+
     /// <summary>A model a plan names that the warehouse does not hold.</summary>
     public sealed class UnknownModelException(string message) : Exception(message);
 
     public async Task<BenchReport> PlanAndRunAsync(BenchRequest request, IReadOnlyList<IBenchmarkTarget> targets,
         IProgress<Progress>? progress, CancellationToken ct)
     {
+        var plan = await PlanAsync(request, targets, null, ct);
+        return await ResumeAsync(plan.PlanId, targets, progress, ct);
+    }
+
+    /// <summary>
+    /// Records the plan without running it, so a caller can say its id (for <c>--resume</c>) before the first run.
+    /// A given <paramref name="planId"/> that is already recorded returns that plan unchanged: planning the same work
+    /// under the same id again (e.g. every <c>demo</c>) resumes it instead of starting over.
+    /// </summary>
+    public async Task<BenchmarkPlanned> PlanAsync(BenchRequest request, IReadOnlyList<IBenchmarkTarget> targets, string? planId,
+        CancellationToken ct)
+    {
         var log = new EventLog(gauge.Store);
+        if (planId is not null && await PlannedAsync(log, planId, ct) is { } recorded) return recorded;
         var ledger = (await log.ModelsAsync(ct)).ToDictionary(m => m.Id);
         var models = request.Models.Count > 0
             ? request.Models.Select(m => m.ToLowerInvariant()).Select(m => ledger.ContainsKey(m) ? m
                 : throw new UnknownModelException($"model {m} is not in the warehouse (see `models` over GraphQL)")).ToList()
             : ledger.Values.Where(m => targets.Any(t => request.Devices.Contains(t.DeviceId) && request.Configs.Any(c => t.Runs(m.Format, c))))
                 .Select(m => m.Id).ToList();
-        string planId = $"{gauge.Time.GetUtcNow():yyyyMMdd-HHmmss}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3))}";
+        planId ??= $"{gauge.Time.GetUtcNow():yyyyMMdd-HHmmss}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3))}";
         var plan = new BenchmarkPlanned(planId, models, request.Devices, request.Configs, gauge.Time.GetUtcNow());
-        await log.StartStreamOnceAsync(StreamKeys.Plan(planId), [plan], ct);
-        return await RunAsync(plan, ledger, targets, progress, ct);
+        // A concurrent planner of the same id wins; its plan is the one recorded.
+        return await log.StartStreamOnceAsync(StreamKeys.Plan(planId), [plan], ct) ? plan : (await PlannedAsync(log, planId, ct))!;
     }
 
     public async Task<BenchReport> ResumeAsync(string planId, IReadOnlyList<IBenchmarkTarget> targets, IProgress<Progress>? progress, CancellationToken ct)
     {
         var log = new EventLog(gauge.Store);
-        var plan = (await log.StreamAsync(StreamKeys.Plan(planId), ct)).OfType<BenchmarkPlanned>().FirstOrDefault()
-                   ?? throw new UnknownModelException($"no plan '{planId}' in the event log");
+        var plan = await PlannedAsync(log, planId, ct) ?? throw new UnknownModelException($"no plan '{planId}' in the event log");
         var ledger = (await log.ModelsAsync(ct)).ToDictionary(m => m.Id);
         return await RunAsync(plan, ledger, targets, progress, ct);
     }
+
+    private static async Task<BenchmarkPlanned?> PlannedAsync(EventLog log, string planId, CancellationToken ct) =>
+        (await log.StreamAsync(StreamKeys.Plan(planId), ct)).OfType<BenchmarkPlanned>().FirstOrDefault();
 
     private async Task<BenchReport> RunAsync(BenchmarkPlanned plan, IReadOnlyDictionary<string, ModelLedgerEntry> ledger,
         IReadOnlyList<IBenchmarkTarget> targets, IProgress<Progress>? progress, CancellationToken ct)
     {
         var log = new EventLog(gauge.Store);
         var results = new List<RunResult>();
+        var lost = new HashSet<string>();
         int total = plan.Models.Count * plan.Devices.Count * plan.Configs.Count, done = 0;
         foreach (var device in plan.Devices)
         foreach (var model in plan.Models)
@@ -83,11 +102,22 @@ public sealed class RunBenchmarks(Gauge gauge)
             var config = plan.Configs[c];
             string runId = StreamKeys.PlanRunId(plan.PlanId, model, device, c);
             string format = ledger.TryGetValue(model, out var entry) ? entry.Format : "unknown";
-            var target = targets.FirstOrDefault(t => t.DeviceId == device);
-            results.Add(target is null || !target.Runs(format, config)
-                ? new RunResult(runId, model, device, c, RunStatus.NotRunnable, null,
-                    target is null ? $"device {device} is not attached" : $"{device} does not run {format} models with {config.Runtime}")
-                : await RunOnceAsync(log, target, new BenchmarkRun(runId, plan.PlanId, model, format, config, 0), c, ct));
+            var target = lost.Contains(device) ? null : targets.FirstOrDefault(t => t.DeviceId == device);
+            if (target is null || !target.Runs(format, config))
+                results.Add(new RunResult(runId, model, device, c, RunStatus.NotRunnable, null,
+                    target is null ? $"device {device} is not attached" : $"{device} does not run {format} models with {config.Runtime}"));
+            else
+            {
+                // A lost device is recorded as a failed attempt; when it comes back the run is tried again (bounded).
+                RunResult result;
+                while ((result = await RunOnceAsync(log, target, new BenchmarkRun(runId, plan.PlanId, model, format, config, 0), c, ct)) is
+                       { Status: RunStatus.Failed, Reason: { } reason } && reason.StartsWith(LostPrefix, StringComparison.Ordinal)
+                       && await target.WaitUntilBackAsync(LostDeviceWait, ct))
+                {
+                }
+                results.Add(result);
+                if (result.Status == RunStatus.Failed && result.Reason!.StartsWith(LostPrefix, StringComparison.Ordinal)) lost.Add(device);
+            }
             progress?.Report(new Progress("bench", ++done, total, "runs"));
         }
         return new BenchReport(plan.PlanId, results);
@@ -113,6 +143,10 @@ public sealed class RunBenchmarks(Gauge gauge)
             {
                 outcome = await target.RunAsync(run, gauge.Blobs.Get(run.ModelSha256), ct);
             }
+            catch (DeviceLostException e)
+            {
+                outcome = Failure(run, target, $"{LostPrefix}{e.Message}");
+            }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 outcome = Failure(run, target, $"{target.DeviceId}: {e.Message}");
@@ -129,6 +163,8 @@ public sealed class RunBenchmarks(Gauge gauge)
         await log.AppendIfUnchangedAsync(stream, history.Count, failed, ct);
         return new RunResult(run.RunId, run.ModelSha256, target.DeviceId, configIndex, RunStatus.Failed, null, failed.Reason);
     }
+
+    private const string LostPrefix = "device lost: ";
 
     private BenchmarkFailed Failure(BenchmarkRun run, IBenchmarkTarget target, string reason) =>
         new(run.RunId, run.PlanId, run.ModelSha256, target.DeviceId, run.Config.Runtime, run.Config.Backend, run.Config.Threads,

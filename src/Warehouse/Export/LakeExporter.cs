@@ -35,6 +35,7 @@ public sealed class LakeExporter(DuckDbWarehouse warehouse)
     {
         string root = Path.GetFullPath(outDirectory);
         Directory.CreateDirectory(root);
+        RemoveTemporaryFilesOfDeadExports(root);
         string extension = format == LakeFormat.Parquet ? "parquet" : "arrow";
         var previous = incremental ? ReadManifest(root, format) : null;
         var digests = new Dictionary<string, string>();
@@ -71,8 +72,8 @@ public sealed class LakeExporter(DuckDbWarehouse warehouse)
         }
         var manifest = new Manifest(WarehouseSchema.LakeVersion, extension, checkpoint, digests);
         string manifestFile = SafePath.Under(root, ManifestName);
-        File.WriteAllText(manifestFile + ".tmp", JsonSerializer.Serialize(manifest, new JsonSerializerOptions { WriteIndented = true }));
-        File.Move(manifestFile + ".tmp", manifestFile, overwrite: true);
+        File.WriteAllText($"{manifestFile}.{Environment.ProcessId}.tmp", JsonSerializer.Serialize(manifest, new JsonSerializerOptions { WriteIndented = true }));
+        File.Move($"{manifestFile}.{Environment.ProcessId}.tmp", manifestFile, overwrite: true);
         return new ExportReport(root, format, checkpoint, written, unchanged, removed, files);
     }
 
@@ -107,6 +108,17 @@ public sealed class LakeExporter(DuckDbWarehouse warehouse)
 
     private string Digest(DerivedTable table, Partition partition) =>
         warehouse.Scalar<string>($"SELECT count(*) || ':' || coalesce(bit_xor(hash(t)), 0) FROM ({PartitionQuery(table, partition, withPartitionColumn: true)}) t")!;
+
+    /// <summary>Files an export killed half-way left beside their targets (<c>NAME.PID.tmp</c>, its process gone).</summary>
+    private static void RemoveTemporaryFilesOfDeadExports(string root)
+    {
+        foreach (var file in Directory.EnumerateFiles(root, "*.tmp", SearchOption.AllDirectories))
+        {
+            var parts = Path.GetFileName(file).Split('.');
+            if (parts.Length >= 3 && int.TryParse(parts[^2], out int pid) && pid != Environment.ProcessId && Directory.Exists($"/proc/{pid}")) continue;
+            File.Delete(file);
+        }
+    }
 
     private static int RemoveStalePartitions(string tableDirectory, HashSet<string> expected, string extension)
     {

@@ -13,7 +13,7 @@ public static class FactAppModel
             new("sha256", "VARCHAR", "sha256 of the model bytes"),
             new("format", "VARCHAR", "tflite, onnx, ncnn, caffe, mnn, tf, pytorch, snpe, paddle"),
             new("bytes", "BIGINT", "model size in bytes"),
-            new("storage", "VARCHAR", "how it is stored: file, embedded, nested"),
+            new("storage", "VARCHAR", "stored or deflated: the compression of the innermost zip entry"),
             new("encrypted", "BOOLEAN", "named like a model, matches no format, high entropy"),
             new("entropy", "DOUBLE", "Shannon entropy of the bytes, bits per byte"),
             new("evidence", "VARCHAR[]", "what identified it: extension, magic, structure, weights:<path>"),
