@@ -24,12 +24,12 @@ const columns = [
 const kinds = [
   {
     by: 'FRAMEWORK', plural: 'frameworks', id: 'adoption-framework', title: 'DL adoption by framework',
-    caption: 'Share of apps shipping at least one model of each framework, per snapshot; the dark line counts apps '
+    caption: 'Share of apps shipping at least one identified model of each framework, per snapshot; the dark line counts apps '
       + 'shipping any model file, encrypted ones included.',
   },
   {
     by: 'CATEGORY', plural: 'categories', id: 'adoption-category', title: 'DL adoption by store category',
-    caption: "Share of each category's apps shipping at least one model file, per snapshot.",
+    caption: "Share of each category's apps shipping at least one identified model (encrypted files not counted), per snapshot.",
   },
   {
     by: 'TASK', plural: 'tasks', id: 'adoption-task', title: 'DL adoption by task',

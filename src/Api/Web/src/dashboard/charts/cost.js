@@ -15,8 +15,8 @@ const measuredQuery = `query Measured($after: String) {
 }`;
 
 const compareQuery = `query Compare($model: String!) {
-  tier: compare(model: $model, by: TIER) { key runs devices p50Ms p90Ms meanMs energyMjPerInference }
-  generation: compare(model: $model, by: GENERATION) { key runs devices p50Ms p90Ms meanMs energyMjPerInference }
+  tier: compare(model: $model, by: TIER) { key runs devices p50Ms p90Ms p99Ms meanMs energyMjPerInference }
+  generation: compare(model: $model, by: GENERATION) { key runs devices p50Ms p90Ms p99Ms meanMs energyMjPerInference }
 }`;
 
 /** Runs read to list the measured models (1,000 a page). */
@@ -31,8 +31,12 @@ const noMeasurements = "No measurements yet: benchmark a model on this machine (
 const latencyColumns = [
   { key: 'model', label: 'model' }, { key: 'by', label: 'by' }, { key: 'key', label: 'group' },
   { key: 'runs', label: 'runs', format: count }, { key: 'devices', label: 'devices', format: count },
-  { key: 'p50Ms', label: 'p50', format: ms }, { key: 'p90Ms', label: 'p90', format: ms }, { key: 'meanMs', label: 'mean', format: ms },
+  { key: 'p50Ms', label: 'p50', format: ms }, { key: 'p90Ms', label: 'p90', format: ms }, { key: 'p99Ms', label: 'p99', format: ms },
+  { key: 'meanMs', label: 'mean', format: ms },
 ];
+
+/** The latency statistics a chart can show; tools print different ones (benchncnn and MNN an average only). */
+const statistics = [['p50Ms', 'p50'], ['meanMs', 'mean'], ['p90Ms', 'p90'], ['p99Ms', 'p99']];
 
 const energyColumns = [
   { key: 'model', label: 'model' }, { key: 'by', label: 'by' }, { key: 'key', label: 'group' },
@@ -46,7 +50,8 @@ export async function mount(parent) {
   const latency = new Card(parent, {
     id: 'latency',
     title: 'Latency by tier and generation',
-    caption: "The chosen model's p50 latency (bar) and p90 (tick) per device tier and per release year: the median over the group's runs of each run's figure.",
+    caption: "The chosen model's latency per device tier and per release year: for each group, the median over its runs "
+      + "of each run's figure (p50 by default; mean where the tools printed no percentiles).",
     wide: true,
   });
   const energy = new Card(parent, {
@@ -70,8 +75,10 @@ export async function mount(parent) {
     energy.empty(noMeasurements);
     return;
   }
+  // The statistic chosen in the latency card stays chosen when another model is picked.
+  const chosen = { statistic: 'p50Ms' };
   const load = sha => Promise.all([
-    latency.run(async () => drawLatency(latency, sha, await latency.query(compareQuery, { model: sha }))),
+    latency.run(async () => drawLatency(latency, sha, await latency.query(compareQuery, { model: sha }), chosen)),
     energy.run(async () => drawEnergy(energy, sha, await energy.query(compareQuery, { model: sha }))),
   ]);
   const options = models.list.map(m => [m.sha256,
@@ -118,28 +125,36 @@ function panels(card, draw) {
   return el('div', { class: 'panels' }, groupings.map(([by, heading]) => el('div', { class: 'panel' }, el('h4', {}, heading), draw(by, width))));
 }
 
-function drawLatency(card, sha, data) {
+function drawLatency(card, sha, data, chosen) {
   const rows = rowsOf(sha, data);
-  const timed = rows.filter(r => r.p50Ms !== null);
-  if (!timed.length) {
+  const available = statistics.filter(([key]) => rows.some(r => r[key] !== null));
+  if (!available.length) {
     card.empty(`Model ${shortSha(sha)} has runs but none with a latency.`);
     return;
   }
-  const title = r => `${r.key}: p50 ${ms(r.p50Ms)}, p90 ${ms(r.p90Ms)} (${count(r.runs)} run${r.runs === 1 ? '' : 's'} on ${count(r.devices)} device${r.devices === 1 ? '' : 's'})`;
+  const [key, name] = available.find(([k]) => k === chosen.statistic) ?? available[0];
+  card.controls.replaceChildren(select('Statistic', available, key, value => {
+    chosen.statistic = value;
+    drawLatency(card, sha, data, chosen);
+  }));
+  const timed = rows.filter(r => r[key] !== null);
+  const title = r => `${r.key}: ${name} ${ms(r[key])} (${count(r.runs)} run${r.runs === 1 ? '' : 's'} on ${count(r.devices)} device${r.devices === 1 ? '' : 's'})`;
   const figure = panels(card, (by, width) => {
     const data = timed.filter(r => r.by === by);
-    return plot(card, `Latency of ${shortSha(sha)} by ${by}`, {
+    return plot(card, `${name} latency of ${shortSha(sha)} by ${by}`, {
       width,
       x: { domain: data.map(r => r.key), label: null, padding: 0.3 },
-      y: { label: 'ms per inference', grid: true, zero: true, nice: true },
+      y: { label: `${name} ms per inference`, grid: true, zero: true, nice: true },
       marks: [
-        Plot.barY(data, { x: 'key', y: 'p50Ms', fill: '#4e79a7', title }),
-        Plot.tickY(data.filter(r => r.p90Ms !== null), { x: 'key', y: 'p90Ms', stroke: '#222', strokeWidth: 2 }),
+        Plot.barY(data, { x: 'key', y: key, fill: '#4e79a7', title }),
+        Plot.text(data, { x: 'key', y: key, text: r => ms(r[key]), dy: -8 }),
         Plot.ruleY([0]),
       ],
     });
   });
-  card.show(figure, { columns: latencyColumns, rows, suffix: slug(shortSha(sha)) });
+  const without = rows.filter(r => r[key] === null).map(r => `${r.key} (${r.by})`);
+  card.show(figure, { columns: latencyColumns, rows, suffix: slug(shortSha(sha)) },
+    without.length ? `No ${name} printed by the runs of: ${without.join(', ')}; another statistic may have it.` : null);
 }
 
 function drawEnergy(card, sha, data) {
@@ -156,7 +171,11 @@ function drawEnergy(card, sha, data) {
       width,
       x: { domain: data.map(r => r.key), label: null, padding: 0.3 },
       y: { label: 'mJ per inference', grid: true, zero: true, nice: true },
-      marks: [Plot.barY(data, { x: 'key', y: 'energyMjPerInference', fill: '#e15759', title }), Plot.ruleY([0])],
+      marks: [
+        Plot.barY(data, { x: 'key', y: 'energyMjPerInference', fill: '#e15759', title }),
+        Plot.text(data, { x: 'key', y: 'energyMjPerInference', text: r => mj(r.energyMjPerInference), dy: -8 }),
+        Plot.ruleY([0]),
+      ],
     });
   });
   const without = rows.filter(r => r.energyMjPerInference === null).map(r => `${r.key} (${r.by})`);
