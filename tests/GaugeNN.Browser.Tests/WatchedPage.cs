@@ -54,10 +54,14 @@ public sealed class WatchedPage : IAsyncDisposable
         Assert.True(response is { Ok: true }, $"GET {path} answered {response?.Status}");
     }
 
-    /// <summary>No console error, no uncaught exception, no request beyond the host.</summary>
-    public void AssertClean()
+    /// <summary>No console error (but those containing <paramref name="expected"/>), no uncaught exception, no request beyond the host.</summary>
+    public void AssertClean(string? expected = null)
     {
-        lock (_errors) Assert.True(_errors.Count == 0, "the page logged errors:\n" + string.Join("\n", _errors));
+        lock (_errors)
+        {
+            var unexpected = _errors.Where(e => expected is null || !e.Contains(expected, StringComparison.Ordinal)).ToList();
+            Assert.True(unexpected.Count == 0, "the page logged errors:\n" + string.Join("\n", unexpected));
+        }
         lock (_offsite) Assert.True(_offsite.Count == 0, "the page asked for resources beyond the host:\n" + string.Join("\n", _offsite));
     }
 

@@ -31,7 +31,7 @@ function askForKey(error) {
     setApiKey(input.value.trim());
     location.reload();
   });
-  tell(error.message, form);
+  tell(`${error.message}. Enter it here: this tab keeps it (sessionStorage) until it is closed.`, form);
   main.dataset.state = 'error';
 }
 

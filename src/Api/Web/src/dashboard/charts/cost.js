@@ -51,7 +51,7 @@ export async function mount(parent) {
     id: 'latency',
     title: 'Latency by tier and generation',
     caption: "The chosen model's latency per device tier and per release year: for each group, the median over its runs "
-      + "of each run's figure (p50 by default; mean where the tools printed no percentiles).",
+      + "of each run's figure: p50, mean, p90 or p99 (the one most groups have unless chosen).",
     wide: true,
   });
   const energy = new Card(parent, {
@@ -76,7 +76,7 @@ export async function mount(parent) {
     return;
   }
   // The statistic chosen in the latency card stays chosen when another model is picked.
-  const chosen = { statistic: 'p50Ms' };
+  const chosen = { statistic: null };
   const load = sha => Promise.all([
     latency.run(async () => drawLatency(latency, sha, await latency.query(compareQuery, { model: sha }), chosen)),
     energy.run(async () => drawEnergy(energy, sha, await energy.query(compareQuery, { model: sha }))),
@@ -132,7 +132,10 @@ function drawLatency(card, sha, data, chosen) {
     card.empty(`Model ${shortSha(sha)} has runs but none with a latency.`);
     return;
   }
-  const [key, name] = available.find(([k]) => k === chosen.statistic) ?? available[0];
+  // Unless one was chosen, the statistic most groups have (tools print different ones; p50 first on a tie).
+  const coverage = ([k]) => rows.filter(r => r[k] !== null).length;
+  const [key, name] = available.find(([k]) => k === chosen.statistic)
+    ?? available.reduce((best, next) => (coverage(next) > coverage(best) ? next : best));
   card.controls.replaceChildren(select('Statistic', available, key, value => {
     chosen.statistic = value;
     drawLatency(card, sha, data, chosen);

@@ -47,9 +47,9 @@ export function mount(parent, context) {
 }
 
 function draw(card, metric, d) {
-  const scope = d.snapshot ?? 'all snapshots';
+  const scope = d.snapshot ? `in ${d.snapshot}` : 'over all snapshots';
   if (!d.withValue) {
-    card.empty(d.models ? `None of the ${count(d.models)} unique models in ${scope} has ${metric.what}.` : `No identified model in ${scope} yet.`);
+    card.empty(d.models ? `None of the ${count(d.models)} unique models ${scope} has ${metric.what}.` : `No identified model ${scope} yet.`);
     return;
   }
   const rows = d.bins.map(b => ({ snapshot: d.snapshot ?? '', of: d.of, from: b.from, to: b.to, models: b.models }));
@@ -65,13 +65,13 @@ function draw(card, metric, d) {
     Plot.ruleY([0]),
   ];
   const figures = drawn.length
-    ? plot(card, `${metric.title} in ${scope}`, {
+    ? plot(card, `${metric.title} ${scope}`, {
       x: { type: 'log', label: metric.unit, tickFormat: metric.format, ticks: 6 },
       y: { label: 'models', grid: true, tickFormat: wholeTicks, nice: true },
       marks,
     })
     : [];
-  const parts = [`${count(d.withValue)} of ${count(d.models)} unique models in ${scope} have ${metric.what}`,
+  const parts = [`${count(d.withValue)} of ${count(d.models)} unique models ${scope} have ${metric.what}`,
     `median ${metric.format(d.median)}, from ${metric.format(d.min)} to ${metric.format(d.max)}`];
   if (zeros) parts.push(`${count(zeros)} with 0 ${metric.of === 'MACS' ? 'MACs' : 'bytes'} (not drawn on the log axis)`);
   card.show(figures, { columns, rows, suffix: slug(d.snapshot ?? 'all') }, `${parts.join('; ')}.`);
