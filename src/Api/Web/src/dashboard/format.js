@@ -24,9 +24,9 @@ export function si(n) {
 function scaled(n, units, base) {
   if (n === null || n === undefined) return '–';
   for (const [size, unit] of units) {
-    if (Math.abs(n) >= size) return `${(n / size).toPrecision(3).replace(/\.?0+$/, '')} ${unit}`;
+    if (Math.abs(n) >= size) return `${Number((n / size).toPrecision(3))} ${unit}`;
   }
-  return `${Number.isInteger(n) ? n : n.toPrecision(3)}${base ? ` ${base}` : ''}`.trim();
+  return `${Number.isInteger(n) ? n : Number(n.toPrecision(3))}${base ? ` ${base}` : ''}`.trim();
 }
 
 /** Milliseconds with up to three decimals; millijoules likewise. */

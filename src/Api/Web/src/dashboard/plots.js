@@ -35,9 +35,17 @@ export function plot(card, label, options) {
   });
 }
 
-/** Counts have whole ticks only: a tick between two whole numbers is left unlabelled. */
-export function wholeTicks(value) {
-  return Number.isInteger(value) ? value.toLocaleString('en-US') : '';
+/**
+ * An axis of counts: ticks on whole numbers only, a step of 1, 2 or 5 times a power of ten giving at most six
+ * ticks, the domain reaching the tick at or above the largest count.
+ */
+export function countAxis(max) {
+  const top = Math.max(1, max);
+  let step = 1;
+  for (let scale = 1; step * 5 < top; scale *= 10) step = [1, 2, 5].map(m => m * scale).find(s => s * 5 >= top) ?? 10 * scale;
+  const ticks = [];
+  for (let value = 0; value < top + step; value += step) ticks.push(value);
+  return { domain: [0, ticks[ticks.length - 1]], ticks, tickFormat: value => value.toLocaleString('en-US') };
 }
 
 export { Plot };

@@ -3,7 +3,7 @@ import { Card } from '../card.js';
 import { slug } from '../csv.js';
 import { el, select } from '../dom.js';
 import { count } from '../format.js';
-import { plot, Plot, wholeTicks, widthOf } from '../plots.js';
+import { countAxis, plot, Plot, widthOf } from '../plots.js';
 
 /** The summary's fields, grouped and named for the chart; the CSV keeps the API's field names. */
 const fields = {
@@ -72,7 +72,7 @@ function draw(card, churn) {
         width: half,
         height: 36 + 24 * data.length,
         marginLeft: 150,
-        x: { label: group, grid: true, tickFormat: wholeTicks, nice: true },
+        x: { label: group, grid: true, ...countAxis(Math.max(...data.map(r => r.value))) },
         y: { domain: data.map(r => r.label), label: null },
         marks: [
           Plot.barX(data, { x: 'value', y: 'label', fill: colour, title: r => `${group} ${r.label}: ${count(r.value)}` }),

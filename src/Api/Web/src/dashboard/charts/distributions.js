@@ -3,7 +3,7 @@ import { Card } from '../card.js';
 import { slug } from '../csv.js';
 import { select } from '../dom.js';
 import { bytes, count, si } from '../format.js';
-import { plot, Plot, wholeTicks } from '../plots.js';
+import { countAxis, plot, Plot } from '../plots.js';
 
 const distributionQuery = `query Distribution($of: ModelMetric!, $snapshot: String, $bins: Int) {
   distribution(of: $of, snapshot: $snapshot, bins: $bins) {
@@ -67,7 +67,7 @@ function draw(card, metric, d) {
   const figures = drawn.length
     ? plot(card, `${metric.title} ${scope}`, {
       x: { type: 'log', label: metric.unit, tickFormat: metric.format, ticks: 6 },
-      y: { label: 'models', grid: true, tickFormat: wholeTicks, nice: true },
+      y: { label: 'models', grid: true, ...countAxis(Math.max(...drawn.map(b => b.models))) },
       marks,
     })
     : [];

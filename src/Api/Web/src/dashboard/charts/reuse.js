@@ -1,7 +1,7 @@
 // Reuse: the unique models shipped by the most distinct apps, over all snapshots.
 import { Card } from '../card.js';
 import { bytes, count, shortSha } from '../format.js';
-import { plot, Plot, wholeTicks } from '../plots.js';
+import { countAxis, plot, Plot } from '../plots.js';
 
 const reuseQuery = `query Reuse($first: Int) {
   models(first: $first, orderBy: { field: APP_COUNT, direction: DESC }) {
@@ -45,7 +45,7 @@ export function mount(parent) {
     const figure = plot(card, 'Distinct apps per model, most reused first', {
       height: 40 + 22 * rows.length,
       marginLeft: Math.min(300, 12 + 6.5 * Math.max(...labels.map(l => l.length))),
-      x: { label: 'apps shipping it', grid: true, tickFormat: wholeTicks, nice: true },
+      x: { label: 'apps shipping it', grid: true, ...countAxis(Math.max(...rows.map(m => m.appCount))) },
       y: { domain: labels, label: null },
       marks: [
         Plot.barX(rows, {
