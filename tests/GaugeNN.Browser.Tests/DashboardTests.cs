@@ -362,7 +362,8 @@ public sealed partial class DashboardTests(Browser browser, MeasuredCorpus corpu
         string? href = await page.Page.Locator("#churn a.query").GetAttributeAsync("href");
         Assert.StartsWith("/graphiql?query=", href);
         await page.GotoAsync(href!);
-        await page.Page.Locator(".graphiql-container").WaitForAsync();
+        await page.GraphiQLEditorsReadyAsync();
+        Assert.Contains("query Churn", await page.Page.Locator(".graphiql-query-editor").InnerTextAsync());
         await page.Page.Locator("button.graphiql-execute-button").ClickAsync();
         var result = page.Page.Locator(".result-window");
         await result.GetByText("\"appsNew\"").WaitForAsync(new() { Timeout = 20_000 });

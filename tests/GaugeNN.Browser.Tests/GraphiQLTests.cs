@@ -38,6 +38,7 @@ public sealed partial class GraphiQLTests(Browser browser, MeasuredCorpus corpus
         Assert.Equal(expected.Order(StringComparer.Ordinal), (await fields.AllTextContentsAsync()).Order(StringComparer.Ordinal));
 
         // The default query counts the snapshots' apps: run it.
+        await page.GraphiQLEditorsReadyAsync();
         await page.Page.Locator("button.graphiql-execute-button").ClickAsync();
         var result = page.Page.Locator(".result-window");
         await result.GetByText("\"dlApps\"").First.WaitForAsync(new() { Timeout = 20_000 });

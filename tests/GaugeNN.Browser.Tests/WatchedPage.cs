@@ -69,8 +69,15 @@ public sealed class WatchedPage : IAsyncDisposable
     public Task DashboardReadyAsync() =>
         Page.Locator("main#dashboard[data-state=ready]").WaitForAsync(new LocatorWaitForOptions { Timeout = 60_000 });
 
-    public Task CardReadyAsync(string card) =>
-        Page.Locator($"#{card}[data-state=ready]").WaitForAsync(new LocatorWaitForOptions { Timeout = 30_000 });
+    /// <summary>
+    /// GraphiQL loads CodeMirror and creates its editors after the page shows; its execute button does nothing until
+    /// the query and result editors exist, so a person (or a test) waits for them.
+    /// </summary>
+    public async Task GraphiQLEditorsReadyAsync()
+    {
+        await Page.Locator(".graphiql-query-editor .CodeMirror").WaitForAsync();
+        await Page.Locator(".result-window .CodeMirror").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+    }
 
     public async Task<string> CardStateAsync(string card) => await Page.Locator($"#{card}").GetAttributeAsync("data-state") ?? "";
 
