@@ -44,7 +44,7 @@ public static class DemoVerb
                 run.Say($"data folder: {home.Root}");
                 using var gauge = Services.Open(home);
                 // The host starts first: a busy port is said before any work, and the host follows the ingests live.
-                WarehouseHost? host = run.Get(noServe) ? null : await ServeVerb.StartAsync(gauge, run.Get(port), run.Stop);
+                WarehouseHost? host = run.Get(noServe) ? null : await ServeVerb.StartAsync(gauge, new WarehouseHostOptions(run.Get(port)), run.Stop);
                 try
                 {
                     var ingests = new List<IngestReport>();
