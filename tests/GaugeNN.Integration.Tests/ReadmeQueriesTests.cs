@@ -24,6 +24,13 @@ public sealed class ReadmeQueriesTests(ApiFixture api) : IClassFixture<ApiFixtur
         return block.Split("\n\n").Select(q => q.Trim()).Where(q => q.Length > 0).ToList();
     }
 
+    /// <summary>Every graphql block of the docs that users copy from (docs/measure.md, docs/dashboard.md), split at blank lines.</summary>
+    public static IReadOnlyList<string> DocsQueries() =>
+        new[] { "measure.md", "dashboard.md" }.Select(f => Path.Combine(Repo.Root, "docs", f)).Where(File.Exists)
+            .SelectMany(f => File.ReadAllText(f).ReplaceLineEndings("\n").Split("```graphql\n").Skip(1).Select(b => b[..b.IndexOf("\n```", StringComparison.Ordinal)]))
+            .SelectMany(b => b.Split("\n\n")).Select(q => string.Join('\n', q.Split('\n').Where(l => !l.TrimStart().StartsWith('#'))).Trim())
+            .Where(q => q.Length > 0).ToList();
+
     private static string Find(string start) => Queries().Single(q => q.StartsWith(start, StringComparison.Ordinal));
 
     [Fact]
@@ -89,16 +96,17 @@ public sealed class ReadmeQueriesTests(ApiFixture api) : IClassFixture<ApiFixtur
     }
 
     [Fact]
-    public async Task graphql_js_builds_the_schema_from_introspection_and_validates_every_readme_query()
+    public async Task graphql_js_builds_the_schema_from_introspection_and_validates_every_readme_and_docs_query()
     {
         string folder = GraphqlJs.Installed();
         string queries = Path.Combine(api.Workspace.Root, "readme-queries.json");
-        File.WriteAllText(queries, JsonSerializer.Serialize(Queries()));
+        var all = Queries().Concat(DocsQueries()).ToList();
+        File.WriteAllText(queries, JsonSerializer.Serialize(all));
         var (exit, output) = GraphqlJs.Run(folder, $"{api.Host.Url}/graphql", ApiSchemaTests.SdlFile, queries);
         Assert.True(exit == 0, output);
         var report = JsonNode.Parse(output.Trim().Split('\n')[^1])!;
         Assert.Empty(report["failures"]!.AsArray());
-        Assert.Equal(Queries().Count, (int)report["queries"]!);
+        Assert.Equal(all.Count, (int)report["queries"]!);
         Assert.Contains(report["specifiedBy"]!.AsArray(), s => ((string)s!).StartsWith("DateOnly https://www.rfc-editor.org/rfc/rfc3339", StringComparison.Ordinal));
     }
 }
