@@ -60,12 +60,14 @@ public sealed class Reference : IAsyncLifetime
     /// <summary>
     /// Asserts that a data folder's store, warehouse and lake are exactly the reference's: the same events per type
     /// and no fact twice in PostgreSQL, then (after <c>project</c> and <c>export</c> exit 0) the same rows in every
-    /// derived table and byte-identical Parquet.
+    /// derived table and byte-identical Parquet. <paramref name="postgres"/> is the store's server when the data folder
+    /// uses its private cluster.
     /// </summary>
-    public async Task AssertConvergedAsync(CliEnvironment at, string what)
+    public async Task AssertConvergedAsync(CliEnvironment at, string what, string? postgres = null)
     {
-        Assert.True(EventsPerType == await EventStoreState.EventsPerTypeAsync(at.Postgres!), $"{what}: events per type differ from the reference");
-        Assert.True(await EventStoreState.DuplicateGroupsAsync(at.Postgres!) == 0, $"{what}: facts appended twice");
+        postgres ??= at.Postgres!;
+        Assert.True(EventsPerType == await EventStoreState.EventsPerTypeAsync(postgres), $"{what}: events per type differ from the reference");
+        Assert.True(await EventStoreState.DuplicateGroupsAsync(postgres) == 0, $"{what}: facts appended twice");
         var project = await Gaugenn.RunAsync(at, "project");
         Assert.True(project.Code == 0, $"{what}: {project}");
         var tables = WarehouseState.DumpTables(at.Home);

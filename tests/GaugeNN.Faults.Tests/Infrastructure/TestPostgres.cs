@@ -18,7 +18,7 @@ public static class TestPostgres
     /// <summary>Creates an empty database and returns its connection string.</summary>
     public static async Task<string> CreateDatabaseAsync(string purpose)
     {
-        string name = $"faults_{purpose}_{Guid.NewGuid():N}"[..40].ToLowerInvariant();
+        string name = new string($"faults_{purpose}_{Guid.NewGuid():N}"[..40].Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToLowerInvariant(c) : '_').ToArray());
         await using (var connection = new NpgsqlConnection(Server.Value))
         {
             await connection.OpenAsync();
