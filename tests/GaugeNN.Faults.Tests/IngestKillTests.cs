@@ -20,20 +20,31 @@ public sealed class IngestKillTests(Reference reference, ITestOutputHelper outpu
         for (int kill = 1; kill <= FaultScale.Current.IngestKills; kill++)
         {
             await using var scenario = await Scenario.CreateAsync(reference, "ingest-kill");
-            var at = random.NextDouble() * reference.IngestTime;
-            using (var ingest = scenario.StartIngest())
+            // Odd kills at a random moment of the whole run (opening the store, scanning, appending, dissecting);
+            // even ones once a random number of apps is committed, i.e. mid-append with a transaction open.
+            string point;
+            if (kill % 2 == 1)
             {
+                var at = random.NextDouble() * reference.IngestTime;
+                point = $"at {at.TotalSeconds:0.00} s";
+                using var ingest = scenario.StartIngest();
                 await Task.Delay(at);
                 ingest.Kill();
                 await ingest.ExitAsync();
+            }
+            else
+            {
+                long apps = random.NextInt64(1, Reference.Apps);
+                point = $"after {apps} apps";
+                await scenario.KillIngestAfterAsync(apps, TimeSpan.FromMilliseconds(random.Next(300)));
             }
             long committed = await EventStoreState.FactsAsync(scenario.Postgres);
             if (committed > 0 && committed < total) midAppend++;
 
             var rerun = await scenario.IngestAsync();
             Assert.True(rerun.Code == 0, $"kill {kill}: {rerun}");
-            output.WriteLine($"kill {kill} at {at.TotalSeconds:0.00} s: {committed} of {total} facts committed; re-run exited 0 in {rerun.Took.TotalSeconds:0.0} s");
-            await reference.AssertConvergedAsync(scenario.Environment, $"kill {kill} at {at.TotalSeconds:0.00} s");
+            output.WriteLine($"kill {kill} {point}: {committed} of {total} facts committed; re-run exited 0 in {rerun.Took.TotalSeconds:0.0} s");
+            await reference.AssertConvergedAsync(scenario.Environment, $"kill {kill} {point}");
         }
         output.WriteLine($"{FaultScale.Current.IngestKills} kills ({midAppend} with part of the facts committed), all converged; duplicate groups 0");
     }

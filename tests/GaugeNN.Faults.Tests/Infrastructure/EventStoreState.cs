@@ -37,10 +37,10 @@ public static class EventStoreState
 
     /// <summary>
     /// Apps of <paramref name="snapshot"/> (listed or scanned: the warehouse's definition) committed at or before
-    /// <paramref name="throughSequence"/> (null: all committed now).
+    /// <paramref name="throughSequence"/> (null: all committed now); 0 before the store's schema exists.
     /// </summary>
     public static async Task<long> CommittedAppsAsync(string connectionString, string snapshot, long? throughSequence = null) =>
-        (await QueryAsync(connectionString, $"""
+        !await TableExistsAsync(connectionString) ? 0 : (await QueryAsync(connectionString, $"""
             SELECT count(DISTINCT data->>'Package') FROM {Events}
             WHERE type IN ({AppFacts}) AND data->>'Snapshot' = @snapshot AND seq_id <= @through
             """, r => r.GetInt64(0), ("snapshot", snapshot), ("through", throughSequence ?? long.MaxValue))).Single();
@@ -54,6 +54,10 @@ public static class EventStoreState
     /// <summary>The highest committed sequence number.</summary>
     public static async Task<long> HeadAsync(string connectionString) =>
         (await QueryAsync(connectionString, $"SELECT coalesce(max(seq_id), 0) FROM {Events}", r => r.GetInt64(0))).Single();
+
+    /// <summary>Sequence numbers below the head that no committed event holds: the gaps killed writers left.</summary>
+    public static async Task<long> MissingSequenceNumbersAsync(string connectionString) =>
+        (await QueryAsync(connectionString, $"SELECT coalesce(max(seq_id), 0) - count(*) FROM {Events}", r => r.GetInt64(0))).Single();
 
     /// <summary>Every snapshot id any committed event names.</summary>
     public static async Task<IReadOnlyList<string>> SnapshotIdsAsync(string connectionString) =>

@@ -33,6 +33,22 @@ public sealed class Scenario : IAsyncDisposable
     public Gaugenn StartIngest(params string[] more) =>
         Gaugenn.Start(Environment, ["ingest", "--snapshot", Reference.Snapshot, .. more, Reference.SnapshotFolder]);
 
+    /// <summary>
+    /// Starts an ingest of the reference snapshot and SIGKILLs it <paramref name="then"/> after PostgreSQL holds at
+    /// least <paramref name="apps"/> of its apps: in the append phase, scanning the next batch or committing it.
+    /// Returns the apps committed when it died.
+    /// </summary>
+    public async Task<long> KillIngestAfterAsync(long apps, TimeSpan then)
+    {
+        using var ingest = StartIngest();
+        while (!ingest.HasExited && await EventStoreState.CommittedAppsAsync(Postgres, Reference.Snapshot) < apps)
+            await Task.Delay(20);
+        await Task.Delay(then);
+        ingest.Kill();
+        await ingest.ExitAsync();
+        return await EventStoreState.CommittedAppsAsync(Postgres, Reference.Snapshot);
+    }
+
     public async Task<CliExit> IngestAsync(params string[] more)
     {
         using var ingest = StartIngest(more);
