@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using GaugeNN.Ingest.Listing;
 using GaugeNN.Warehouse.Export;
 using GaugeNN.Warehouse.Projections;
 
@@ -41,6 +42,22 @@ public static class WarehouseState
     {
         using var warehouse = DuckDbWarehouse.Open(DuckDbFile(home), readOnly: true);
         return warehouse.Scalar<long>("SELECT count(*) FROM fact_app_snapshot WHERE snapshot = ?", snapshot);
+    }
+
+    /// <summary>The packages of a snapshot's apps, with whether their files were scanned.</summary>
+    public static Dictionary<string, bool> Packages(string home, string snapshot)
+    {
+        using var warehouse = DuckDbWarehouse.Open(DuckDbFile(home), readOnly: true);
+        return warehouse.Query("SELECT package, scanned FROM fact_app_snapshot WHERE snapshot = ?", r => (r.GetString(0), r.GetBoolean(1)), snapshot)
+            .ToDictionary(p => p.Item1, p => p.Item2);
+    }
+
+    /// <summary>Failure rows of a snapshot's listing file itself: one per line that is no app.</summary>
+    public static long ListingFailures(string home, string snapshot)
+    {
+        using var warehouse = DuckDbWarehouse.Open(DuckDbFile(home), readOnly: true);
+        return warehouse.Scalar<long>("SELECT count(*) FROM fact_scan_failure WHERE snapshot = ? AND package = '' AND file = ?",
+            snapshot, ListingReader.FileName);
     }
 
     /// <summary>Apps of a snapshot in an exported lake: the rows of its fact_app_snapshot partition.</summary>
