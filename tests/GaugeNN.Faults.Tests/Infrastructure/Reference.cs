@@ -65,9 +65,7 @@ public sealed class Reference : IAsyncLifetime
     /// </summary>
     public async Task AssertConvergedAsync(CliEnvironment at, string what, string? postgres = null)
     {
-        postgres ??= at.Postgres!;
-        Assert.True(EventsPerType == await EventStoreState.EventsPerTypeAsync(postgres), $"{what}: events per type differ from the reference");
-        Assert.True(await EventStoreState.DuplicateGroupsAsync(postgres) == 0, $"{what}: facts appended twice");
+        await AssertSameFactsAsync(postgres ?? at.Postgres!, what);
         var project = await Gaugenn.RunAsync(at, "project");
         Assert.True(project.Code == 0, $"{what}: {project}");
         var tables = WarehouseState.DumpTables(at.Home);
@@ -79,6 +77,13 @@ public sealed class Reference : IAsyncLifetime
         var digests = WarehouseState.LakeDigests(lake);
         Assert.True(LakeDigests.SequenceEqual(digests),
             $"{what}: Parquet differs from the reference: {string.Join(", ", LakeDigests.Keys.Union(digests.Keys).Where(k => LakeDigests.GetValueOrDefault(k) != digests.GetValueOrDefault(k)))}");
+    }
+
+    /// <summary>The store holds the reference's facts: the same events per type, none appended twice.</summary>
+    public async Task AssertSameFactsAsync(string postgres, string what)
+    {
+        Assert.True(EventsPerType == await EventStoreState.EventsPerTypeAsync(postgres), $"{what}: events per type differ from the reference");
+        Assert.True(await EventStoreState.DuplicateGroupsAsync(postgres) == 0, $"{what}: facts appended twice");
     }
 
     /// <summary>
