@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace GaugeNN.Faults.Tests.Infrastructure;
+namespace GaugeNN.Tests.Shared;
 
 /// <summary>POSIX signals to processes the tests started, and what /proc says about them.</summary>
 public static class Signals

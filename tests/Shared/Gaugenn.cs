@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using GaugeNN.Application;
 
-namespace GaugeNN.Faults.Tests.Infrastructure;
+namespace GaugeNN.Tests.Shared;
 
 /// <summary>
 /// Where a <c>gaugenn</c> process works: its data folder (<c>GAUGENN_HOME</c>) and its PostgreSQL (<c>GAUGENN_PG</c>;
