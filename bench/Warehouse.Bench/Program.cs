@@ -49,15 +49,18 @@ using (var serve = Gaugenn.Start(at, "serve", "--port", $"{port}"))
 using (var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") })
 {
     var start = Stopwatch.StartNew();
-    await VisibleAsync(http, serve, snapshots.Select(Path.GetFileName).ToArray()!);
+    await CaughtUpAsync(http, serve);
     Console.WriteLine($"setup     gaugenn serve up and caught up with {snapshots.Count} snapshots: {start.Elapsed.TotalSeconds:0.0} s");
     foreach (var folder in small.Take(liveRuns))
     {
         string id = Path.GetFileName(folder);
-        Check(await Gaugenn.RunAsync(at, "ingest", "--snapshot", id, folder));
+        var ingest = await Gaugenn.RunAsync(at, "ingest", "--snapshot", id, folder);
+        Check(ingest);
         var sinceExit = Stopwatch.StartNew();
         await VisibleAsync(http, serve, id);
         live.Add(sinceExit.Elapsed);
+        Console.WriteLine($"live      gaugenn ingest {id} ({ingest.Took.TotalSeconds:0.0} s) exited; listed by serve {sinceExit.Elapsed.TotalSeconds:0.00} s later");
+        await CaughtUpAsync(http, serve); // the ingest's last events (its dissections) too, before the next one
     }
     serve.Interrupt();
     Check(await serve.ExitAsync(TimeSpan.FromMinutes(1)));
@@ -144,6 +147,27 @@ static async Task VisibleAsync(HttpClient http, Gaugenn serve, params string[] i
         }
         if (limit.Elapsed > TimeSpan.FromMinutes(10)) throw new TimeoutException($"{string.Join(", ", ids)} never became visible:\n{serve.Output}");
         await Task.Delay(10);
+    }
+}
+
+// The host's health answer: it has applied everything it found, the last time it looked (an idle poll sets head).
+static async Task CaughtUpAsync(HttpClient http, Gaugenn serve)
+{
+    var limit = Stopwatch.StartNew();
+    while (true)
+    {
+        if (serve.HasExited) throw new InvalidOperationException($"serve exited:\n{serve.Output}");
+        try
+        {
+            var health = JsonNode.Parse(await http.GetStringAsync("/healthz"))!;
+            if ((string?)health["status"] == "ok" && (long)health["checkpoint"]! > 0 && (long)health["checkpoint"]! == (long)health["head"]!) return;
+        }
+        catch (HttpRequestException)
+        {
+            // not listening yet
+        }
+        if (limit.Elapsed > TimeSpan.FromMinutes(10)) throw new TimeoutException($"serve did not catch up:\n{serve.Output}");
+        await Task.Delay(50);
     }
 }
 
