@@ -57,7 +57,30 @@ public static class EventStoreState
 
     /// <summary>Sequence numbers below the head that no committed event holds: the gaps killed writers left.</summary>
     public static async Task<long> MissingSequenceNumbersAsync(string connectionString) =>
-        (await QueryAsync(connectionString, $"SELECT coalesce(max(seq_id), 0) - count(*) FROM {Events}", r => r.GetInt64(0))).Single();
+        !await TableExistsAsync(connectionString) ? 0 : (await QueryAsync(connectionString, $"SELECT coalesce(max(seq_id), 0) - count(*) FROM {Events}", r => r.GetInt64(0))).Single();
+
+    /// <summary>
+    /// Waits until another session of the database holds an uncommitted insert into the event table (a write lock on
+    /// it: its sequence numbers are taken, its events not yet visible); false when <paramref name="stop"/> says to give
+    /// up first. Polled on one connection, every millisecond: an append transaction lasts some milliseconds.
+    /// </summary>
+    public static async Task<bool> WaitForOpenAppendAsync(string connectionString, Func<bool> stop)
+    {
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            SELECT EXISTS (SELECT 1 FROM pg_locks WHERE relation = to_regclass(@events) AND mode = 'RowExclusiveLock'
+                           AND granted AND pid <> pg_backend_pid())
+            """, connection);
+        command.Parameters.AddWithValue("events", Events);
+        await command.PrepareAsync();
+        while (!stop())
+        {
+            if ((bool)(await command.ExecuteScalarAsync())!) return true;
+            await Task.Delay(1);
+        }
+        return false;
+    }
 
     /// <summary>Every snapshot id any committed event names.</summary>
     public static async Task<IReadOnlyList<string>> SnapshotIdsAsync(string connectionString) =>

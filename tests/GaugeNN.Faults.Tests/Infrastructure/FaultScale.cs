@@ -19,7 +19,7 @@ public sealed record FaultScale(
     public const string SeedVariable = "GAUGENN_FAULT_SEED";
 
     public static readonly FaultScale Ci = new("ci", ConcurrentIngestTrials: 1, IngestKills: 2, RandomClusterStartKills: 0,
-        PostmasterKills: 1, PartialAnswerTrials: 2, HeavyQueryRounds: 2, HostKills: 5);
+        PostmasterKills: 1, PartialAnswerTrials: 2, HeavyQueryRounds: 2, HostKills: 10);
 
     public static readonly FaultScale Full = new("full", ConcurrentIngestTrials: 10, IngestKills: 20, RandomClusterStartKills: 6,
         PostmasterKills: 5, PartialAnswerTrials: 10, HeavyQueryRounds: 10, HostKills: 20);

@@ -34,16 +34,16 @@ public sealed class Scenario : IAsyncDisposable
         Gaugenn.Start(Environment, ["ingest", "--snapshot", Reference.Snapshot, .. more, Reference.SnapshotFolder]);
 
     /// <summary>
-    /// Starts an ingest of the reference snapshot and SIGKILLs it <paramref name="then"/> after PostgreSQL holds at
-    /// least <paramref name="apps"/> of its apps: in the append phase, scanning the next batch or committing it.
-    /// Returns the apps committed when it died.
+    /// Starts an ingest of the reference snapshot and SIGKILLs it inside an append transaction (its events inserted,
+    /// not committed) once PostgreSQL holds at least <paramref name="apps"/> of its apps: the sequence numbers that
+    /// transaction took are left as a gap. Returns the apps committed when it died.
     /// </summary>
-    public async Task<long> KillIngestAfterAsync(long apps, TimeSpan then)
+    public async Task<long> KillIngestInsideAnAppendAsync(long apps)
     {
         using var ingest = StartIngest();
         while (!ingest.HasExited && await EventStoreState.CommittedAppsAsync(Postgres, Reference.Snapshot) < apps)
             await Task.Delay(20);
-        await Task.Delay(then);
+        await EventStoreState.WaitForOpenAppendAsync(Postgres, () => ingest.HasExited);
         ingest.Kill();
         await ingest.ExitAsync();
         return await EventStoreState.CommittedAppsAsync(Postgres, Reference.Snapshot);
