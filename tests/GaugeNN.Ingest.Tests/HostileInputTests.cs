@@ -210,6 +210,38 @@ public sealed class HostileInputTests
     }
 
     [Fact]
+    public async Task a_listing_number_beyond_the_range_of_a_double_is_a_bad_line_not_an_infinite_rating()
+    {
+        using var root = new TempFolder();
+        File.Copy(Path.Combine(RepoPaths.Snapshot("2020-02"), GoodApk), root.Combine(GoodApk));
+        File.WriteAllLines(root.Combine("listing.jsonl"),
+        [
+            $$"""{"package": "{{GoodPackage}}", "rating": 1e999, "apk": "{{GoodApk}}"}""",
+            """{"package": "org.example.low", "rating": -1e999}""",
+        ]);
+        var scans = await Scanning.ScanAsync("s", root.Path);
+        var reasons = scans.Where(s => s.Package == "").SelectMany(s => s.Of<AppScanFailed>()).Select(f => f.Reason).ToList();
+        Assert.Equal(["listing.jsonl line 1: 'rating' is out of range", "listing.jsonl line 2: 'rating' is out of range"], reasons);
+        Assert.All(scans.SelectMany(s => s.Of<AppListed>()), l => Assert.True(l.Rating is null || double.IsFinite(l.Rating.Value)));
+    }
+
+    [Fact]
+    public async Task a_listing_string_holding_a_nul_character_is_a_bad_line_since_the_event_store_cannot_hold_it()
+    {
+        using var root = new TempFolder();
+        File.Copy(Path.Combine(RepoPaths.Snapshot("2020-02"), GoodApk), root.Combine(GoodApk));
+        File.WriteAllLines(root.Combine("listing.jsonl"),
+        [
+            """{"package": "org.example.nul", "title": "a\u0000b"}""",
+            $$"""{"package": "{{GoodPackage}}", "title": "\u001b[2J\u202e", "apk": "{{GoodApk}}"}""",
+        ]);
+        var scans = await Scanning.ScanAsync("s", root.Path);
+        var reasons = scans.Where(s => s.Package == "").SelectMany(s => s.Of<AppScanFailed>()).Select(f => f.Reason).ToList();
+        Assert.Equal(["listing.jsonl line 1: 'title' contains a NUL character"], reasons);
+        Assert.Equal("\u001b[2J\u202e", Assert.Single(scans.App(GoodPackage).Of<AppListed>()).Title);
+    }
+
+    [Fact]
     public async Task an_unlisted_apk_takes_its_package_from_its_manifest_and_an_unlisted_obb_joins_it_by_name()
     {
         using var root = new TempFolder();

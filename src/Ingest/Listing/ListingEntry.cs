@@ -73,7 +73,8 @@ public static class ListingReader
             Str(o, "title"),
             Str(o, "category"),
             Str(o, "installs"),
-            Number(o, "rating", e => e.GetDouble()),
+            // A number beyond double's range parses as infinity, which no event can carry (JSON has no infinity).
+            Number(o, "rating", e => double.IsFinite(e.GetDouble()) ? e.GetDouble() : throw new FormatException("'rating' is out of range")),
             Number(o, "rank", e => e.TryGetInt32(out int rank) ? rank : throw new FormatException("'rank' must be a whole number")),
             Str(o, "crawledAt") is { } d
                 ? DateOnly.TryParseExact(d, "yyyy-MM-dd", out var date) ? date : throw new FormatException($"'crawledAt' {Quoted(d)} is not YYYY-MM-DD")
@@ -89,6 +90,9 @@ public static class ListingReader
 
     private static string Quoted(string text) => JsonSerializer.Serialize(text.Length > 80 ? text[..80] + "…" : text);
 
+    /// <summary>A string field; one holding U+0000 makes the line bad (PostgreSQL's jsonb cannot store it).</summary>
     private static string? Str(JsonElement o, string name) =>
-        o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String
+            ? v.GetString() is { } text && text.Contains('\0') ? throw new FormatException($"'{name}' contains a NUL character") : v.GetString()
+            : null;
 }

@@ -53,6 +53,7 @@ public sealed class PrivateCluster(string home)
     {
         var bin = PostgresBinaries.Find() ?? throw new InvalidOperationException(PostgresBinaries.NotFoundMessage());
         using var _ = Lock();
+        RemoveAbandonedInitialisations();
         if (!File.Exists(Path.Combine(DataDirectory, "PG_VERSION")))
             Initialise(bin);
         if (RunningPort(bin) is { } port)
@@ -86,12 +87,46 @@ public sealed class PrivateCluster(string home)
     public static string ConnectionString(int port) =>
         $"Host=127.0.0.1;Port={port};Username={ServiceUser};Database=postgres;Pooling=true;Timeout=15;Command Timeout=120";
 
+    /// <summary>
+    /// Creates the cluster in a folder of its own and renames it into place once complete. initdb writes PG_VERSION
+    /// first: a gaugenn killed during initdb would otherwise leave a half-made cluster that passes for a created one,
+    /// and its orphaned initdb would keep writing (and, on failure, delete) the folder the next command starts a
+    /// server on.
+    /// </summary>
     private void Initialise(string bin)
     {
-        Directory.CreateDirectory(DataDirectory);
+        string staging = $"{DataDirectory}{StagingInfix}{Environment.ProcessId}";
+        if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+        Directory.CreateDirectory(staging);
         Directory.CreateDirectory(SocketDirectory);
         HandToServiceUser();
-        Run(bin, "initdb", ["-D", DataDirectory, "-U", ServiceUser, "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync"]);
+        Run(bin, "initdb", ["-D", staging, "-U", ServiceUser, "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync"]);
+        // A data folder without PG_VERSION holds no cluster (an interrupted earlier layout): nothing to keep.
+        if (Directory.Exists(DataDirectory)) Directory.Delete(DataDirectory, recursive: true);
+        Directory.Move(staging, DataDirectory);
+    }
+
+    private const string StagingInfix = ".initdb-";
+
+    /// <summary>
+    /// Staging folders of initdb runs whose gaugenn is gone (killed during the first start), removed at the next
+    /// start: their initdb, if still running, is an orphan whose result nobody will use.
+    /// </summary>
+    private void RemoveAbandonedInitialisations()
+    {
+        foreach (var folder in Directory.EnumerateDirectories(Root, Path.GetFileName(DataDirectory) + StagingInfix + "*"))
+        {
+            if (int.TryParse(folder[(folder.LastIndexOf('-') + 1)..], out int owner) && owner != Environment.ProcessId && Directory.Exists($"/proc/{owner}"))
+                continue;
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // The orphaned initdb is still writing there; it fails without its folder, and the next start retries.
+            }
+        }
     }
 
     /// <summary>

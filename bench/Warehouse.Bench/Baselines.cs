@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using DuckDB.NET.Data;
+using GaugeNN.Warehouse.Projections;
+
+namespace GaugeNN.Warehouse.Bench;
+
+/// <summary>What DuckDB alone takes for the same final result: the floors the warehouse's own work is set beside.</summary>
+public static class Baselines
+{
+    /// <summary>How long a baseline took and how much it moved.</summary>
+    public sealed record Figure(TimeSpan Took, long Rows, string Note);
+
+    /// <summary>
+    /// The DuckDB appender inserting the final rows of every derived table into an empty DuckDB file: what a rebuild
+    /// would cost if it only had to write its result. The rows are read into memory first (not timed). The appender
+    /// writes no STRUCT or MAP value, so those columns (a few on dim_model, dim_snapshot and fact_measurement) go in as
+    /// their JSON text.
+    /// </summary>
+    public static Figure Appender(string warehouseFile, string targetFile)
+    {
+        var tables = new List<(DerivedTable Table, List<object?[]> Rows)>();
+        using (var source = DuckDbWarehouse.Open(warehouseFile, readOnly: true))
+            foreach (var table in WarehouseSchema.Tables)
+            {
+                string columns = string.Join(", ", table.Columns.Select(c => Nested(c.Type) ? $"CAST(to_json(\"{c.Name}\") AS VARCHAR)" : $"\"{c.Name}\""));
+                tables.Add((table, source.Query($"SELECT {columns} FROM {table.Name}", r =>
+                {
+                    var row = new object?[r.FieldCount];
+                    for (int i = 0; i < row.Length; i++) row[i] = r.IsDBNull(i) ? null : r.GetValue(i);
+                    return row;
+                })));
+            }
+        foreach (var file in new[] { targetFile, targetFile + ".wal" }.Where(File.Exists)) File.Delete(file);
+        using var target = DuckDbWarehouse.Open(targetFile);
+        foreach (var (table, _) in tables)
+            target.Execute($"CREATE TABLE {table.Name}({string.Join(", ", table.Columns.Select(c => $"\"{c.Name}\" {(Nested(c.Type) ? "VARCHAR" : c.Type)}"))})");
+
+        var clock = Stopwatch.StartNew();
+        foreach (var (table, rows) in tables)
+        {
+            using var appender = target.Connection.CreateAppender(table.Name);
+            foreach (var values in rows)
+            {
+                var row = appender.CreateRow();
+                foreach (var value in values) row = Append(row, value);
+                row.EndRow();
+            }
+        }
+        return new Figure(clock.Elapsed, tables.Sum(t => t.Rows.Count), $"{tables.Count} tables");
+    }
+
+    /// <summary>
+    /// DuckDB's own <c>COPY … (FORMAT parquet, PARTITION_BY (snapshot))</c> of every derived table (zstd, as the lake),
+    /// straight from the tables: no ordering, no digests, no manifest.
+    /// </summary>
+    public static Figure Copy(string warehouseFile, string folder)
+    {
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        Directory.CreateDirectory(folder);
+        using var warehouse = DuckDbWarehouse.Open(warehouseFile, readOnly: true);
+        var clock = Stopwatch.StartNew();
+        long rows = 0;
+        foreach (var table in WarehouseSchema.Tables)
+        {
+            string to = Path.Combine(folder, table.Name);
+            rows += warehouse.Execute(table.PartitionColumn is { } column
+                ? $"COPY {table.Name} TO '{to}' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY ({column}))"
+                : $"COPY {table.Name} TO '{to}.parquet' (FORMAT parquet, COMPRESSION zstd)");
+        }
+        return new Figure(clock.Elapsed, rows, $"{Directory.EnumerateFiles(folder, "*.parquet", SearchOption.AllDirectories).Count()} files");
+    }
+
+    private static bool Nested(string type) => type.Contains("STRUCT", StringComparison.Ordinal) || type.StartsWith("MAP", StringComparison.Ordinal);
+
+    private static IDuckDBAppenderRow Append(IDuckDBAppenderRow row, object? value) => value switch
+    {
+        null => row.AppendNullValue(),
+        string s => row.AppendValue(s),
+        bool b => row.AppendValue(b),
+        int i => row.AppendValue(i),
+        long l => row.AppendValue(l),
+        double d => row.AppendValue(d),
+        DateOnly d => row.AppendValue(d),
+        DateTime t => row.AppendValue(t),
+        DateTimeOffset t => row.AppendValue(t),
+        IEnumerable<string> list => row.AppendValue(list),
+        IEnumerable<long> list => row.AppendValue(list),
+        _ => throw new NotSupportedException($"no appender call for a {value.GetType()}"),
+    };
+}
