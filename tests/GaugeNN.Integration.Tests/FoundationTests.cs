@@ -198,4 +198,34 @@ public sealed class FoundationTests
         var snapshot = data["snapshots"]![0]!;
         Assert.Equal((int)Repo.Expected["snapshots"]!["2020-02"]!["modelFiles"]!, (int)snapshot["modelFiles"]!);
     }
+
+    [Fact]
+    public async Task nul_characters_in_an_apk_s_strings_become_replacement_characters_and_the_batch_goes_on()
+    {
+        // PostgreSQL's jsonb cannot hold U+0000, and an APK's string pools can: one such app must not abort its batch.
+        await using var w = new Workspace();
+        string folder = w.CopySnapshot("2020-02");
+        var axml = new GaugeNN.Ingest.Tests.AxmlBuilder(utf8: false);
+        uint name = axml.AttributeName("name", 0x01010003);
+        uint versionName = axml.AttributeName("versionName", 0x0101021c);
+        uint package = axml.String("package");
+        axml.Element("manifest", (package, GaugeNN.Ingest.Tests.AxmlBuilder.TypeString, axml.String("org.example.nul")),
+            (versionName, GaugeNN.Ingest.Tests.AxmlBuilder.TypeString, axml.String("1.0\0beta")));
+        axml.Element("uses-permission", (name, GaugeNN.Ingest.Tests.AxmlBuilder.TypeString, axml.String("android.permission.\0CAMERA")));
+        using (var apk = System.IO.Compression.ZipFile.Open(Path.Combine(folder, "org.example.nul.apk"), System.IO.Compression.ZipArchiveMode.Create))
+        await using (var entry = apk.CreateEntry("AndroidManifest.xml").Open())
+            await entry.WriteAsync(axml.Build());
+
+        var report = await w.IngestAsync("2020-02", folder);
+        await w.ProjectAsync();
+
+        var scans = await w.WithEventsAsync(async s =>
+            (await s.Events.QueryAllRawEvents().ToListAsync()).Select(e => e.Data).OfType<ApkScanned>().ToList());
+        var nul = Assert.Single(scans, a => a.Package == "org.example.nul");
+        Assert.Equal("1.0\uFFFDbeta", nul.VersionName);
+        Assert.Equal(["android.permission.\uFFFDCAMERA"], nul.Permissions);
+        var data = await w.GraphQLAsync(SnapshotsQuery);
+        Assert.Equal((int)Repo.Expected["snapshots"]!["2020-02"]!["appsListed"]! + 1, (int)data["snapshots"]![0]!["apps"]!);
+        Assert.Equal((int)Repo.Expected["snapshots"]!["2020-02"]!["modelFiles"]!, (int)data["snapshots"]![0]!["modelFiles"]!);
+    }
 }

@@ -2,6 +2,7 @@ using GaugeNN.Events;
 using JasperFx;
 using JasperFx.Events;
 using Marten;
+using Marten.Services;
 using Npgsql;
 
 namespace GaugeNN.Warehouse.EventStore;
@@ -46,6 +47,7 @@ public static class GaugeStore
         options.Connection(connectionString);
         options.DatabaseSchemaName = schema;
         options.AutoCreateSchemaObjects = autoCreate;
+        ((SystemTextJsonSerializer)options.Serializer()).Configure(json => json.Converters.Add(new NulFreeStrings()));
         // Streams are keyed by snapshot id, package name, model sha256, device id, plan id and run id.
         options.Events.StreamIdentity = StreamIdentity.AsString;
         foreach (var (type, alias) in EventCatalogue.All)
