@@ -200,9 +200,9 @@ public sealed class FoundationTests
     }
 
     [Fact]
-    public async Task nul_characters_in_an_apk_s_strings_become_replacement_characters_and_the_batch_goes_on()
+    public async Task nul_characters_and_lone_surrogates_in_an_apk_s_strings_become_replacement_characters_and_the_batch_goes_on()
     {
-        // PostgreSQL's jsonb cannot hold U+0000, and an APK's string pools can: one such app must not abort its batch.
+        // PostgreSQL's jsonb cannot hold U+0000 nor text that is not UTF-16, and an APK's string pools can: one such app must not abort its batch.
         await using var w = new Workspace();
         string folder = w.CopySnapshot("2020-02");
         var axml = new GaugeNN.Ingest.Tests.AxmlBuilder(utf8: false);
@@ -212,6 +212,7 @@ public sealed class FoundationTests
         axml.Element("manifest", (package, GaugeNN.Ingest.Tests.AxmlBuilder.TypeString, axml.String("org.example.nul")),
             (versionName, GaugeNN.Ingest.Tests.AxmlBuilder.TypeString, axml.String("1.0\0beta")));
         axml.Element("uses-permission", (name, GaugeNN.Ingest.Tests.AxmlBuilder.TypeString, axml.String("android.permission.\0CAMERA")));
+        axml.Element("uses-permission", (name, GaugeNN.Ingest.Tests.AxmlBuilder.TypeString, axml.String("android.permission.\uD800LONE")));
         using (var apk = System.IO.Compression.ZipFile.Open(Path.Combine(folder, "org.example.nul.apk"), System.IO.Compression.ZipArchiveMode.Create))
         await using (var entry = apk.CreateEntry("AndroidManifest.xml").Open())
             await entry.WriteAsync(axml.Build());
@@ -223,7 +224,7 @@ public sealed class FoundationTests
             (await s.Events.QueryAllRawEvents().ToListAsync()).Select(e => e.Data).OfType<ApkScanned>().ToList());
         var nul = Assert.Single(scans, a => a.Package == "org.example.nul");
         Assert.Equal("1.0\uFFFDbeta", nul.VersionName);
-        Assert.Equal(["android.permission.\uFFFDCAMERA"], nul.Permissions);
+        Assert.Equal(["android.permission.\uFFFDCAMERA", "android.permission.\uFFFDLONE"], nul.Permissions);
         var data = await w.GraphQLAsync(SnapshotsQuery);
         Assert.Equal((int)Repo.Expected["snapshots"]!["2020-02"]!["appsListed"]! + 1, (int)data["snapshots"]![0]!["apps"]!);
         Assert.Equal((int)Repo.Expected["snapshots"]!["2020-02"]!["modelFiles"]!, (int)data["snapshots"]![0]!["modelFiles"]!);
