@@ -19,8 +19,8 @@ public static class LiteRtInstall
     /// <summary>How long <c>npm ci</c> may take (it downloads about 38 MB the first time).</summary>
     public static TimeSpan NpmLimit { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>The folder holding the installed runner, installing it first when needed.</summary>
-    public static async Task<string> EnsureAsync(string folder, CancellationToken cancellation)
+    /// <summary>The folder holding the installed runner, installing it first when needed (said through <paramref name="installing"/>).</summary>
+    public static async Task<string> EnsureAsync(string folder, Action<string>? installing, CancellationToken cancellation)
     {
         if (ChildProcess.Find("node") is null)
             throw new LiteRtUnavailableException("TFLite models are not benched on the host: node is not installed (apt-get install nodejs)");
@@ -31,6 +31,7 @@ public static class LiteRtInstall
         string npm = ChildProcess.Find("npm")
             ?? throw new LiteRtUnavailableException("TFLite models are not benched on the host: npm is not installed (apt-get install npm)");
 
+        installing?.Invoke($"installing the host TFLite runner (LiteRT.js, `npm ci` of tools/litert-runner) into {target}; once per data folder");
         string building = $"{target}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
         Directory.CreateDirectory(building);
         try

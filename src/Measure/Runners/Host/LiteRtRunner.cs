@@ -24,8 +24,9 @@ public sealed class LiteRtRunner(TimeProvider time, string installFolder)
     /// <summary>The longest one model's benchmark may take, node's start and LiteRT's load included.</summary>
     public TimeSpan Limit { get; init; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Installs the runner when needed; throws <see cref="LiteRtUnavailableException"/> when it cannot run here.</summary>
-    public Task<string> EnsureInstalledAsync(CancellationToken cancellation) => LiteRtInstall.EnsureAsync(installFolder, cancellation);
+    /// <summary>Installs the runner when needed (said through <paramref name="installing"/>); throws <see cref="LiteRtUnavailableException"/> when it cannot run here.</summary>
+    public Task<string> EnsureInstalledAsync(CancellationToken cancellation, Action<string>? installing = null) =>
+        LiteRtInstall.EnsureAsync(installFolder, installing, cancellation);
 
     public async Task<HostOutcome> RunAsync(HostModel model, BenchmarkConfig config, string? planId = null, int attempt = 1,
         CancellationToken cancellation = default)
