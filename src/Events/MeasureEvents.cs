@@ -24,7 +24,10 @@ public sealed record DeviceRegistered(
 public sealed record BenchmarkConfig(
     string Runtime, string Backend, int Threads, int WarmupRuns, int TimedRuns, IReadOnlyDictionary<string, string> Options);
 
-/// <summary>A benchmark plan: every model × device × config is one run; <c>bench --resume</c> runs what is missing.</summary>
+/// <summary>
+/// A benchmark plan: every model × device × config is one run (with several configs, those whose runtime reads the
+/// model's format); <c>bench --resume</c> runs what is missing.
+/// </summary>
 public sealed record BenchmarkPlanned(
     string PlanId, IReadOnlyList<string> Models, IReadOnlyList<string> Devices, IReadOnlyList<BenchmarkConfig> Configs,
     DateTimeOffset At) : IGaugeEvent;

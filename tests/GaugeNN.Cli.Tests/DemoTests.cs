@@ -46,7 +46,7 @@ public sealed class DemoTests(Demo demo) : IClassFixture<Demo>
     }
 
     [Fact]
-    public void the_json_demo_reports_the_snapshots_and_benches_the_sample_onnx_models_on_the_host()
+    public void the_json_demo_reports_the_snapshots_and_benches_the_sample_onnx_and_tflite_models_on_the_host()
     {
         Assert.True(demo.Json.ExitCode == 0, demo.Json.ToString());
         var report = demo.Json.Json();
@@ -57,10 +57,24 @@ public sealed class DemoTests(Demo demo) : IClassFixture<Demo>
         Assert.Equal([14, 12, 14, 1, 12], Figures(snapshots[1]!));
         Assert.Null(report["apiUrl"]);
 
-        var runs = report["bench"]!["runs"]!.AsArray();
+        var all = report["bench"]!["runs"]!.AsArray();
+        Assert.All(all, r => Assert.Equal("host", r!["deviceId"]!.GetValue<string>()));
+        var runs = all.Where(r => r!["runtime"]!.GetValue<string>() == "onnxruntime").ToList();
         Assert.Equal(3, runs.Count); // the distinct ONNX models of the two sample snapshots
-        Assert.All(runs, r => Assert.Equal("host", r!["deviceId"]!.GetValue<string>()));
         Assert.Equal(2, runs.Count(r => r!["status"]!.GetValue<string>() == "measured"));
+
+        // The six distinct TFLite models (the MediaPipe ones and the int8-weight variant), each on LiteRT.js only.
+        var tflite = all.Where(r => r!["runtime"]!.GetValue<string>() == "litert").ToList();
+        Assert.Equal(6, tflite.Count);
+        Assert.Equal(9, all.Count);
+        Assert.All(tflite, r =>
+        {
+            Assert.True(r!["status"]!.GetValue<string>() == "measured", r.ToJsonString());
+            var m = r["measurement"]!;
+            Assert.Equal(("litert", "2.5.3", "xnnpack-wasm", 20), (m["runtime"]!.GetValue<string>(), m["runtimeVersion"]!.GetValue<string>(),
+                m["backend"]!.GetValue<string>(), m["timedRuns"]!.GetValue<int>()));
+            Assert.True(m["p50Ms"]!.GetValue<double>() > 0 && m["p50Ms"]!.GetValue<double>() <= m["p90Ms"]!.GetValue<double>());
+        });
         // silero_vad_v5 needs its sr input and a real audio frame; with the demo's defaults ORT refuses it, and says why.
         var failed = runs.Single(r => r!["status"]!.GetValue<string>() == "failed")!;
         Assert.Null(failed["measurement"]);
@@ -78,9 +92,10 @@ public sealed class DemoTests(Demo demo) : IClassFixture<Demo>
         Assert.Equal(2, Regex.Matches(served.Stdout, @"(?m)^snapshot \S+: \d+ apps read, 0 with new facts, \d+ unchanged, 0 events appended, ").Count);
         Assert.Matches(@"(?m)^2020-02 +12 +11 +12 +1 +10 ", served.Stdout); // .ci/run greps these lines
         Assert.Matches(@"(?m)^2021-04 +14 +12 +14 +1 +12 ", served.Stdout);
-        Assert.Matches(@"(?m)^plan demo-[0-9a-f]{8}: 3 runs — ", served.Stdout);
-        Assert.Matches(@"(?m)^model\s+device\s+status\s+p50 ms\s+mean ms\s+init ms\s+reason$", served.Stdout);
-        Assert.Equal(2, Regex.Matches(served.Stdout, @"(?m)^[0-9a-f]{12}  host    already measured\s+\d+\.\d{3}\s+\d+\.\d{3}\s+\d+\.\d\s*$").Count);
+        Assert.Matches(@"(?m)^plan demo-[0-9a-f]{8}: 9 runs — ", served.Stdout);
+        Assert.Matches(@"(?m)^model\s+device\s+runtime\s+status\s+p50 ms\s+mean ms\s+init ms\s+reason$", served.Stdout);
+        Assert.Equal(2, Regex.Matches(served.Stdout, @"(?m)^[0-9a-f]{12}  host    onnxruntime  already measured\s+\d+\.\d{3}\s+\d+\.\d{3}\s+\d+\.\d\s*$").Count);
+        Assert.Equal(6, Regex.Matches(served.Stdout, @"(?m)^[0-9a-f]{12}  host    litert       already measured\s+\d+\.\d{3}\s+\d+\.\d{3}\s+\d+\.\d\s*$").Count);
         Assert.Matches(@"(?m)^GraphQL API: http://127\.0\.0\.1:\d+/graphql ", served.Stdout);
         Assert.Contains("stopping: in-flight requests finish", served.Stderr);
     }

@@ -23,6 +23,9 @@ public sealed class SyntheticSnapshot : Home
     /// <summary>ONNX models of the snapshot by the fixture model they vary (pool entries only: their origin is known).</summary>
     public List<(string Sha256, string Base)> OnnxModels { get; private set; } = [];
 
+    /// <summary>TFLite models of the snapshot, likewise (weight bytes varied: still valid models).</summary>
+    public List<(string Sha256, string Base)> TfliteModels { get; private set; } = [];
+
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
@@ -35,11 +38,13 @@ public sealed class SyntheticSnapshot : Home
 
         var pool = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(Root, "synth", "expected.json")))!["pool"]!.AsArray()
             .ToDictionary(p => p!["sha256"]!.GetValue<string>(), p => p!["base"]!.GetValue<string>());
-        OnnxModels = File.ReadLines(Path.Combine(Root, "synth", $"expected-apps-{Snapshot}.jsonl"))
+        List<(string, string)> Models(string framework) => File.ReadLines(Path.Combine(Root, "synth", $"expected-apps-{Snapshot}.jsonl"))
             .SelectMany(line => JsonNode.Parse(line)!["models"]!.AsArray())
-            .Where(m => m!["framework"]!.GetValue<string>() == "onnx")
+            .Where(m => m!["framework"]!.GetValue<string>() == framework)
             .Select(m => m!["sha256"]!.GetValue<string>())
             .Distinct().Where(pool.ContainsKey).Select(sha => (sha, pool[sha])).OrderBy(m => m.sha, StringComparer.Ordinal).ToList();
+        OnnxModels = Models("onnx");
+        TfliteModels = Models("tflite");
 
         string[] ingest = ["ingest", "--snapshot", Snapshot, Folder, "--json"];
         await using (var first = Start(ingest))
@@ -191,11 +196,52 @@ public sealed partial class SnapshotTests(SyntheticSnapshot data) : IClassFixtur
         var resumed = await data.RunAsync("bench", "--resume", plan);
         Assert.True(resumed.ExitCode == 0, resumed.ToString());
         Assert.Matches($@"(?m)^plan {plan}: 2 runs — ", resumed.Stdout);
-        Assert.Matches(@"(?m)^model\s+device\s+status\s+p50 ms\s+mean ms\s+init ms\s+reason$", resumed.Stdout);
-        Assert.Matches($@"(?m)^{conv.Sha256[..12]}  host    already measured\s+\d+\.\d{{3}}\s+\d+\.\d{{3}}\s+\d+\.\d\s*$", resumed.Stdout);
+        Assert.Matches(@"(?m)^model\s+device\s+runtime\s+status\s+p50 ms\s+mean ms\s+init ms\s+reason$", resumed.Stdout);
+        Assert.Matches($@"(?m)^{conv.Sha256[..12]}  host    onnxruntime  already measured\s+\d+\.\d{{3}}\s+\d+\.\d{{3}}\s+\d+\.\d\s*$", resumed.Stdout);
 
         var devices = (await data.RunAsync("devices", "--json")).Json()["devices"]!.AsArray();
         Assert.True(devices.Single(d => d!["device"]!["deviceId"]!.GetValue<string>() == "host")!["registered"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task bench_on_the_host_measures_tflite_models_with_litert_and_onnx_models_with_onnx_runtime_in_one_plan()
+    {
+        var tflite = data.TfliteModels.Take(2).Select(m => m.Sha256).ToList();
+        var onnx = data.OnnxModels.First(m => m.Base.Contains("operator_conv")).Sha256;
+        var outcome = await data.RunAsync(["bench", .. tflite.SelectMany(m => new[] { "--model", m }), "--model", onnx, "--runs", "4", "--warmup", "1", "--json"]);
+        Assert.True(outcome.ExitCode == 0, outcome.ToString());
+        var runs = outcome.Json()["runs"]!.AsArray();
+        Assert.Equal(3, runs.Count); // each model with the runtime that reads its format, not with both
+        Assert.Equal("onnxruntime", runs.Single(r => r!["modelSha256"]!.GetValue<string>() == onnx)!["runtime"]!.GetValue<string>());
+        foreach (var run in runs.Where(r => tflite.Contains(r!["modelSha256"]!.GetValue<string>())))
+        {
+            Assert.True(run!["status"]!.GetValue<string>() == "measured", run.ToJsonString());
+            var m = run["measurement"]!;
+            Assert.Equal(("litert", "xnnpack-wasm", "gaugenn-litert-runner", 4), (m["runtime"]!.GetValue<string>(), m["backend"]!.GetValue<string>(),
+                m["tool"]!.GetValue<string>(), m["timedRuns"]!.GetValue<int>()));
+            Assert.False(string.IsNullOrEmpty(m["runtimeVersion"]!.GetValue<string>()));
+        }
+    }
+
+    [Fact]
+    public async Task without_node_tflite_runs_are_not_runnable_said_once_with_the_install_command_and_nothing_is_recorded()
+    {
+        var tflite = data.TfliteModels.Skip(2).Take(2).Select(m => m.Sha256).ToList();
+        string empty = Directory.CreateTempSubdirectory("gaugenn-no-node-").FullName;
+        var env = new Dictionary<string, string?>(data.Env) { ["PATH"] = empty };
+        var outcome = await Gaugenn.RunAsync(["bench", .. tflite.SelectMany(m => new[] { "--model", m }), "--runs", "2", "--json"], env);
+        Assert.True(outcome.ExitCode == 1, outcome.ToString()); // runs of the plan are missing, as for a device not attached
+        const string said = "TFLite models are not benched on the host: node is not installed (apt-get install nodejs)";
+        Assert.Single(Regex.Matches(outcome.Stderr, Regex.Escape(said)));
+        var runs = outcome.Json()["runs"]!.AsArray();
+        Assert.Equal(2, runs.Count);
+        Assert.All(runs, r => Assert.Equal(("notRunnable", said), (r!["status"]!.GetValue<string>(), r["reason"]!.GetValue<string>())));
+
+        // Nothing was recorded: with node back, the same plan runs them.
+        string plan = outcome.Json()["planId"]!.GetValue<string>();
+        var resumed = await data.RunAsync("bench", "--resume", plan, "--json");
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        Assert.All(resumed.Json()["runs"]!.AsArray(), r => Assert.Equal("measured", r!["status"]!.GetValue<string>()));
     }
 
     [Fact]

@@ -47,7 +47,7 @@ public sealed class DeviceBenchmarkTests(TestDevice device)
         await new RegisterDevice(w.Gauge).HostAsync(CancellationToken.None);
 
         var report = await new RunBenchmarks(w.Gauge).PlanAndRunAsync(new BenchRequest([Model], [phone.DeviceId, "host"], [Onnx(3000)]),
-            [phone, new HostTarget(w.Gauge.Time)], null, CancellationToken.None);
+            [phone, new HostTarget(w.Gauge)], null, CancellationToken.None);
 
         Assert.All(report.Runs, r => Assert.True(r.Status == RunStatus.Measured, $"{r.DeviceId}: {r.Status} {r.Reason}"));
         var onPhone = report.Runs.Single(r => r.DeviceId == phone.DeviceId).Measurement!;

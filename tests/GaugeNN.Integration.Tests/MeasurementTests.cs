@@ -30,7 +30,7 @@ public sealed class MeasurementTests
         await new RegisterDevice(w.Gauge).HostAsync(CancellationToken.None);
 
         var report = await new RunBenchmarks(w.Gauge).PlanAndRunAsync(new BenchRequest([], ["host"], [HostOptions.Config(1, 5, 1)]),
-            [new HostTarget(w.Gauge.Time)], null, CancellationToken.None);
+            [new HostTarget(w.Gauge)], null, CancellationToken.None);
 
         var onnx = await w.WithEventsAsync(async s => (await s.Events.QueryAllRawEvents().ToListAsync()).Select(e => e.Data)
             .OfType<ModelFileFound>().Where(m => m.Format == "onnx" && !m.Encrypted).Select(m => m.Sha256).Distinct().Order().ToList());
@@ -50,7 +50,7 @@ public sealed class MeasurementTests
         await w.IngestAsync("2020-02");
         await new RegisterDevice(w.Gauge).HostAsync(CancellationToken.None);
         await new RunBenchmarks(w.Gauge).PlanAndRunAsync(new BenchRequest([Cls], ["host"], [HostOptions.Config(1, 5, 1)]),
-            [new HostTarget(w.Gauge.Time)], null, CancellationToken.None);
+            [new HostTarget(w.Gauge)], null, CancellationToken.None);
         var import = new ImportResults(w.Gauge);
 
         var high = await import.RunAsync(new ImportRequest(ImportKind.BenchmarkLog, Log("tflite-gpu-percentiles.log"), "SM-G991B", Cls), CancellationToken.None);

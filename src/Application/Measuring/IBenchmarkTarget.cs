@@ -6,7 +6,7 @@ namespace GaugeNN.Application.Measuring;
 public sealed record BenchmarkRun(string RunId, string PlanId, string ModelSha256, string Format, BenchmarkConfig Config, int Attempt);
 
 /// <summary>
-/// A device a plan's runs execute on: the host (in-process ONNX Runtime) or a phone over ADB. It returns the run's
+/// A device a plan's runs execute on: the host (ONNX Runtime in process, LiteRT.js under node) or a phone over ADB. It returns the run's
 /// <see cref="MeasurementRecorded"/> or its <see cref="BenchmarkFailed"/> (with the runtime's own message); it throws
 /// only when it cannot reach the device at all, which the plan records as a failed attempt too.
 /// </summary>
@@ -16,6 +16,9 @@ public interface IBenchmarkTarget
 
     /// <summary>Whether this target runs models of the format with the config's runtime; other runs are skipped.</summary>
     bool Runs(string format, BenchmarkConfig config);
+
+    /// <summary>Why this target cannot run the config's runtime now (e.g. a tool not installed), or null when it can.</summary>
+    Task<string?> UnavailableAsync(BenchmarkConfig config, CancellationToken ct) => Task.FromResult<string?>(null);
 
     Task<IGaugeEvent> RunAsync(BenchmarkRun run, byte[] model, CancellationToken ct);
 

@@ -1,5 +1,6 @@
 using GaugeNN.Application.Measuring;
 using GaugeNN.Events;
+using GaugeNN.Measure.Runners;
 using GaugeNN.Warehouse.EventStore;
 
 namespace GaugeNN.Application.UseCases;
@@ -19,11 +20,11 @@ public enum RunStatus
     /// <summary>Failed <see cref="RunBenchmarks.MaxAttempts"/> times: not tried again.</summary>
     GaveUp,
 
-    /// <summary>No attached device can run it (the device is absent, or does not run that format or runtime).</summary>
+    /// <summary>No attached device can run it (the device is absent, does not run that format or runtime, or lacks the runtime's tool, e.g. node).</summary>
     NotRunnable,
 }
 
-public sealed record RunResult(string RunId, string ModelSha256, string DeviceId, int ConfigIndex, RunStatus Status,
+public sealed record RunResult(string RunId, string ModelSha256, string DeviceId, int ConfigIndex, string Runtime, RunStatus Status,
     MeasurementRecorded? Measurement, string? Reason);
 
 public sealed record BenchReport(string PlanId, IReadOnlyList<RunResult> Runs)
@@ -34,7 +35,8 @@ public sealed record BenchReport(string PlanId, IReadOnlyList<RunResult> Runs)
 /// <summary>
 /// Benchmarks models on devices through a plan kept in the event log (<see cref="BenchmarkPlanned"/>): every model ×
 /// device × config is a run with a derived id, so <c>bench --resume PLAN</c> runs only what has no measurement yet,
-/// whatever stopped the last invocation (the host killed, a device unplugged). A failed run is retried up to
+/// whatever stopped the last invocation (the host killed, a device unplugged). With several configs, a model runs with
+/// those whose runtime reads its format (<see cref="RunsOf"/>). A failed run is retried up to
 /// <see cref="MaxAttempts"/> times over invocations; a run measured concurrently by another process is left to it.
 /// </summary>
 public sealed class RunBenchmarks(Gauge gauge)
@@ -84,6 +86,32 @@ public sealed class RunBenchmarks(Gauge gauge)
         return await RunAsync(plan, ledger, targets, progress, ct);
     }
 
+    /// <summary>How many runs a recorded plan has (see <see cref="RunsOf"/>).</summary>
+    public async Task<int> CountRunsAsync(BenchmarkPlanned plan, CancellationToken ct) =>
+        RunsOf(plan, (await new EventLog(gauge.Store).ModelsAsync(ct)).ToDictionary(m => m.Id)).Count;
+
+    /// <summary>
+    /// A plan's runs: every model × device × config whose runtime reads the model's format (a host plan holds one config
+    /// for ONNX Runtime and one for LiteRT.js, and each model runs with its own). A model no config of the plan reads
+    /// keeps a run per config, so the table says why it is not run.
+    /// </summary>
+    private static List<(string Model, string Device, int Config)> RunsOf(BenchmarkPlanned plan, IReadOnlyDictionary<string, ModelLedgerEntry> ledger)
+    {
+        var runs = new List<(string, string, int)>();
+        var all = Enumerable.Range(0, plan.Configs.Count).ToList();
+        foreach (var device in plan.Devices)
+        foreach (var model in plan.Models)
+        {
+            string format = FormatOf(ledger, model);
+            var reading = all.Where(c => RuntimeFormats.Reads(plan.Configs[c].Runtime, format)).ToList();
+            runs.AddRange((reading.Count > 0 ? reading : all).Select(c => (model, device, c)));
+        }
+        return runs;
+    }
+
+    private static string FormatOf(IReadOnlyDictionary<string, ModelLedgerEntry> ledger, string model) =>
+        ledger.TryGetValue(model, out var entry) ? entry.Format : "unknown";
+
     private static async Task<BenchmarkPlanned?> PlannedAsync(EventLog log, string planId, CancellationToken ct) =>
         (await log.StreamAsync(StreamKeys.Plan(planId), ct)).OfType<BenchmarkPlanned>().FirstOrDefault();
 
@@ -93,32 +121,33 @@ public sealed class RunBenchmarks(Gauge gauge)
         var log = new EventLog(gauge.Store);
         var results = new List<RunResult>();
         var lost = new HashSet<string>();
-        int total = plan.Models.Count * plan.Devices.Count * plan.Configs.Count, done = 0;
-        foreach (var device in plan.Devices)
-        foreach (var model in plan.Models)
-        for (int c = 0; c < plan.Configs.Count; c++)
+        var runs = RunsOf(plan, ledger);
+        int done = 0;
+        foreach (var (model, device, c) in runs)
         {
             ct.ThrowIfCancellationRequested();
             var config = plan.Configs[c];
             string runId = StreamKeys.PlanRunId(plan.PlanId, model, device, c);
-            string format = ledger.TryGetValue(model, out var entry) ? entry.Format : "unknown";
+            string format = FormatOf(ledger, model);
             var target = lost.Contains(device) ? null : targets.FirstOrDefault(t => t.DeviceId == device);
-            if (target is null || !target.Runs(format, config))
-                results.Add(new RunResult(runId, model, device, c, RunStatus.NotRunnable, null,
-                    target is null ? $"device {device} is not attached" : $"{device} does not run {format} models with {config.Runtime}"));
+            string? unavailable = target is null ? $"device {device} is not attached"
+                : !target.Runs(format, config) ? $"{device} does not run {format} models with {config.Runtime}"
+                : await target.UnavailableAsync(config, ct);
+            if (unavailable is not null)
+                results.Add(new RunResult(runId, model, device, c, config.Runtime, RunStatus.NotRunnable, null, unavailable));
             else
             {
                 // A lost device is recorded as a failed attempt; when it comes back the run is tried again (bounded).
                 RunResult result;
-                while ((result = await RunOnceAsync(log, target, new BenchmarkRun(runId, plan.PlanId, model, format, config, 0), c, ct)) is
+                while ((result = await RunOnceAsync(log, target!, new BenchmarkRun(runId, plan.PlanId, model, format, config, 0), c, ct)) is
                        { Status: RunStatus.Failed, Reason: { } reason } && reason.StartsWith(LostPrefix, StringComparison.Ordinal)
-                       && await target.WaitUntilBackAsync(LostDeviceWait, ct))
+                       && await target!.WaitUntilBackAsync(LostDeviceWait, ct))
                 {
                 }
                 results.Add(result);
                 if (result.Status == RunStatus.Failed && result.Reason!.StartsWith(LostPrefix, StringComparison.Ordinal)) lost.Add(device);
             }
-            progress?.Report(new Progress("bench", ++done, total, "runs"));
+            progress?.Report(new Progress("bench", ++done, runs.Count, "runs"));
         }
         return new BenchReport(plan.PlanId, results);
     }
@@ -128,10 +157,10 @@ public sealed class RunBenchmarks(Gauge gauge)
         string stream = StreamKeys.Run(run.RunId);
         var history = await log.StreamAsync(stream, ct);
         if (history.OfType<MeasurementRecorded>().FirstOrDefault() is { } earlier)
-            return new RunResult(run.RunId, run.ModelSha256, target.DeviceId, configIndex, RunStatus.AlreadyMeasured, earlier, null);
+            return new RunResult(run.RunId, run.ModelSha256, target.DeviceId, configIndex, run.Config.Runtime, RunStatus.AlreadyMeasured, earlier, null);
         int attempts = history.OfType<BenchmarkFailed>().Count();
         if (attempts >= MaxAttempts)
-            return new RunResult(run.RunId, run.ModelSha256, target.DeviceId, configIndex, RunStatus.GaveUp, null,
+            return new RunResult(run.RunId, run.ModelSha256, target.DeviceId, configIndex, run.Config.Runtime, RunStatus.GaveUp, null,
                 history.OfType<BenchmarkFailed>().Last().Reason);
         run = run with { Attempt = attempts + 1 };
         IGaugeEvent outcome;
@@ -156,12 +185,12 @@ public sealed class RunBenchmarks(Gauge gauge)
         {
             // Appended only if the run's stream is as read: a concurrent resume that measured it first wins.
             return await log.AppendIfUnchangedAsync(stream, history.Count, measured, ct)
-                ? new RunResult(run.RunId, run.ModelSha256, target.DeviceId, configIndex, RunStatus.Measured, measured, null)
-                : new RunResult(run.RunId, run.ModelSha256, target.DeviceId, configIndex, RunStatus.AlreadyMeasured, null, "measured by another process meanwhile");
+                ? new RunResult(run.RunId, run.ModelSha256, target.DeviceId, configIndex, run.Config.Runtime, RunStatus.Measured, measured, null)
+                : new RunResult(run.RunId, run.ModelSha256, target.DeviceId, configIndex, run.Config.Runtime, RunStatus.AlreadyMeasured, null, "measured by another process meanwhile");
         }
         var failed = (BenchmarkFailed)outcome;
         await log.AppendIfUnchangedAsync(stream, history.Count, failed, ct);
-        return new RunResult(run.RunId, run.ModelSha256, target.DeviceId, configIndex, RunStatus.Failed, null, failed.Reason);
+        return new RunResult(run.RunId, run.ModelSha256, target.DeviceId, configIndex, run.Config.Runtime, RunStatus.Failed, null, failed.Reason);
     }
 
     private const string LostPrefix = "device lost: ";

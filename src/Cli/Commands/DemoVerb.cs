@@ -18,24 +18,25 @@ public sealed record DemoReport(string DataFolder, IReadOnlyList<IngestReport> I
     BenchReport Bench, string? ApiUrl);
 
 /// <summary>
-/// <c>gaugenn demo</c>: the bundled sample snapshots ingested, their ONNX models benched on the host (few runs), a
+/// <c>gaugenn demo</c>: the bundled sample snapshots ingested, their ONNX and TFLite models benched on the host (few runs), a
 /// summary and a latency table printed, then the API served. The port is taken before any work, so a busy one is said
 /// at once. Every demo resumes the same bench plan, so a second demo appends nothing new but the retries of failed runs.
 /// </summary>
 public static class DemoVerb
 {
-    /// <summary>Few runs: the demo shows the bench, it does not measure carefully.</summary>
-    private static readonly Events.BenchmarkConfig BenchConfig = HostOptions.Config(warmupRuns: 2, timedRuns: 20);
+    /// <summary>Few runs: the demo shows the bench, it does not measure carefully. ONNX models on ONNX Runtime, TFLite models on LiteRT.js.</summary>
+    private static readonly Events.BenchmarkConfig[] BenchConfigs =
+        [HostOptions.Config(warmupRuns: 2, timedRuns: 20), LiteRtOptions.Config(warmupRuns: 2, timedRuns: 20)];
 
-    private static readonly string PlanId = "demo-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
-        $"{BenchConfig.Runtime}/{BenchConfig.Backend}/{BenchConfig.Threads}/{BenchConfig.WarmupRuns}/{BenchConfig.TimedRuns}")))[..8];
+    private static readonly string PlanId = "demo-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join(";",
+        BenchConfigs.Select(c => $"{c.Runtime}/{c.Backend}/{c.Threads}/{c.WarmupRuns}/{c.TimedRuns}")))))[..8];
 
     public static Command Build()
     {
         var port = Options.Port(ServeVerb.DefaultPort, "the loopback port to serve GraphQL on after the summary");
         var noServe = Options.Flag("--no-serve", "stop after the summary instead of serving the API");
         return Verb.Create("demo",
-            "Ingest the bundled sample snapshots, bench their ONNX models on this machine, print a summary and a latency table, then serve the API until Ctrl-C.",
+            "Ingest the bundled sample snapshots, bench their ONNX and TFLite models on this machine, print a summary and a latency table, then serve the API until Ctrl-C.",
             [port, noServe],
             async run =>
             {
@@ -54,7 +55,7 @@ public static class DemoVerb
                         run.Say(IngestVerb.Describe(ingest));
                         ingests.Add(ingest);
                     }
-                    var bench = await BenchVerb.RunAsync(run, gauge, new BenchRequest([], [HostDevice.Id], [BenchConfig]), PlanId, DeviceToolsFolder.FromEnvironment());
+                    var bench = await BenchVerb.RunAsync(run, gauge, new BenchRequest([], [HostDevice.Id], BenchConfigs), PlanId, DeviceToolsFolder.FromEnvironment());
                     IReadOnlyList<SnapshotSummary> summary;
                     if (host is null)
                     {

@@ -45,14 +45,15 @@ public static class Services
     }
 
     /// <summary>
-    /// The devices this machine can run a plan's runs on now: the host, and every phone the adb server lists in state
+    /// The devices this machine can run a plan's runs on now: the host (saying once through <paramref name="note"/> when its
+    /// TFLite runner cannot run), and every phone the adb server lists in state
     /// <c>device</c> (each registered from its properties as it is attached). Without adb, or with its server not
     /// starting, only the host — said through <paramref name="note"/> when phones were asked for.
     /// </summary>
     public static async Task<IReadOnlyList<IBenchmarkTarget>> AttachedTargetsAsync(Gauge gauge, DeviceToolsFolder tools, bool phonesWanted,
         Action<string> note, CancellationToken ct)
     {
-        var targets = new List<IBenchmarkTarget> { new HostTarget(gauge.Time) };
+        var targets = new List<IBenchmarkTarget> { new HostTarget(gauge, note) };
         try
         {
             var adb = new AdbClient();

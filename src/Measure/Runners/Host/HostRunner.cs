@@ -5,7 +5,7 @@ using Microsoft.ML.OnnxRuntime;
 
 namespace GaugeNN.Measure.Runners.Host;
 
-/// <summary>An ONNX model for the host runner: its run id and sha256 (decided by the caller) and its bytes or path.</summary>
+/// <summary>A model for a host runner (ONNX Runtime or LiteRT.js): its run id and sha256 (decided by the caller) and its bytes or path.</summary>
 public sealed record HostModel(string RunId, string ModelSha256, string? Path = null, byte[]? Bytes = null)
 {
     public static HostModel FromFile(string runId, string modelSha256, string path) => new(runId, modelSha256, Path: path);
@@ -13,7 +13,7 @@ public sealed record HostModel(string RunId, string ModelSha256, string? Path = 
     public static HostModel FromBytes(string runId, string modelSha256, byte[] bytes) => new(runId, modelSha256, Bytes: bytes);
 }
 
-/// <summary>What one model's benchmark produced: a measurement, or the failure with ONNX Runtime's own message.</summary>
+/// <summary>What one model's benchmark produced: a measurement, or the failure with the runtime's own message.</summary>
 public sealed record HostOutcome(MeasurementRecorded? Measurement, BenchmarkFailed? Failure)
 {
     public IGaugeEvent Event => (IGaugeEvent?)Measurement ?? Failure!;
