@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using GaugeNN.Tests.Shared;
 
 namespace GaugeNN.Cli.Tests;
 
@@ -28,7 +29,7 @@ public sealed class Demo : Home
         Json = await RunAsync("demo", "--no-serve", "--json");
         await using var serving = Start("demo", "--port", $"{FreePort()}");
         await serving.WaitForAsync("GraphQL API: ", TimeSpan.FromMinutes(3), onStdout: true);
-        serving.Signal(RunningGaugenn.SigTerm);
+        serving.Signal(Signals.Terminate);
         Served = await serving.WaitAsync(TimeSpan.FromSeconds(30));
     }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Reflection;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json.Nodes;
 using GaugeNN.Tests.Shared;
@@ -126,16 +125,9 @@ public sealed class RunningGaugenn : IAsyncDisposable
         }
     }
 
-    public const int SigInt = 2, SigTerm = 15;
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int kill(int pid, int signal);
-
-    public void Signal(int signal) => Signal(_process.Id, signal);
-
-    public static void Signal(int pid, int signal)
+    public void Signal(int signal)
     {
-        if (kill(pid, signal) != 0) throw new InvalidOperationException($"kill({pid}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
+        if (!Signals.Send(_process.Id, signal)) throw new InvalidOperationException($"process {_process.Id} is gone: signal {signal} not sent");
     }
 
     public async Task<Outcome> WaitAsync(TimeSpan timeout)

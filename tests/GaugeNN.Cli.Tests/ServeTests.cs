@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
+using GaugeNN.Tests.Shared;
 
 namespace GaugeNN.Cli.Tests;
 
@@ -12,8 +13,8 @@ namespace GaugeNN.Cli.Tests;
 public sealed class ServeTests(Home home) : IClassFixture<Home>
 {
     [Theory]
-    [InlineData(RunningGaugenn.SigTerm)]
-    [InlineData(RunningGaugenn.SigInt)]
+    [InlineData(Signals.Terminate)]
+    [InlineData(Signals.Interrupt)]
     public async Task a_stop_signal_ends_serve_with_exit_0_within_5_s_and_releases_the_warehouse(int signal)
     {
         int port = Home.FreePort();

@@ -51,7 +51,7 @@ public sealed class SyntheticSnapshot : Home
         {
             await first.WaitForAsync("ingest: started", TimeSpan.FromMinutes(2));
             await Task.Delay(300); // a few batches in
-            first.Signal(RunningGaugenn.SigTerm);
+            first.Signal(Signals.Terminate);
             Stopped = await first.WaitAsync(TimeSpan.FromMinutes(1));
         }
         Finished = await RunAsync(ingest);
@@ -251,7 +251,7 @@ public sealed partial class SnapshotTests(SyntheticSnapshot data) : IClassFixtur
         await using var bench = data.Start("bench", "--model", conv.Sha256, "--runs", "1000000", "--warmup", "0");
         await bench.WaitForAsync("bench: started", TimeSpan.FromMinutes(2));
         var stopping = Stopwatch.StartNew();
-        bench.Signal(RunningGaugenn.SigInt);
+        bench.Signal(Signals.Interrupt);
         var outcome = await bench.WaitAsync(TimeSpan.FromMinutes(1));
         Assert.True(outcome.ExitCode == 130, outcome.ToString());
         Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(10), $"took {stopping.Elapsed.TotalSeconds:0.0} s to stop");

@@ -35,9 +35,9 @@ public sealed class SynthCorpusTests : IDisposable
             while (!Directory.EnumerateDirectories(_root, ".big.partial-*").Any() && waited.Elapsed < TimeSpan.FromSeconds(60))
                 await Task.Delay(20);
             Assert.NotEmpty(Directory.EnumerateDirectories(_root, ".big.partial-*"));
-            RunningGaugenn.Signal(stopped.Id, RunningGaugenn.SigTerm);
+            Assert.True(Signals.Send(stopped.Id, Signals.Terminate));
             await stopped.WaitForExitAsync();
-            Assert.True(stopped.ExitCode == 128 + RunningGaugenn.SigTerm, $"exit {stopped.ExitCode} after {waited.Elapsed}: {await stopped.StandardError.ReadToEndAsync()}");
+            Assert.True(stopped.ExitCode == 128 + Signals.Terminate, $"exit {stopped.ExitCode} after {waited.Elapsed}: {await stopped.StandardError.ReadToEndAsync()}");
         }
         Assert.Empty(Directory.EnumerateFileSystemEntries(_root));
 

@@ -99,9 +99,6 @@ public sealed class Gaugenn : IDisposable
     /// <summary>SIGKILL: no handler runs, nothing is flushed; what it started itself keeps running.</summary>
     public void Kill() => Signals.Send(Pid, Signals.Kill);
 
-    /// <summary>SIGINT, as Ctrl-C sends it: the way to stop <c>serve</c> cleanly.</summary>
-    public void Interrupt() => Signals.Send(Pid, Signals.Interrupt);
-
     private void Append(string? line)
     {
         if (line is null) return;

@@ -7,6 +7,7 @@ public static class Signals
 {
     public const int Interrupt = 2;
     public const int Kill = 9;
+    public const int Terminate = 15;
 
     [DllImport("libc", SetLastError = true)]
     private static extern int kill(int pid, int signal);

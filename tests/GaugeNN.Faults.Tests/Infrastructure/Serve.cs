@@ -61,10 +61,10 @@ public sealed class Serve : IDisposable
         }
     }
 
-    /// <summary>Stops the host as Ctrl-C does, and returns its exit.</summary>
+    /// <summary>Stops the host as systemd and container runtimes do (SIGTERM), and returns its exit.</summary>
     public async Task<CliExit> StopAsync()
     {
-        Process.Interrupt();
+        Signals.Send(Process.Pid, Signals.Terminate);
         return await Process.ExitAsync(TimeSpan.FromSeconds(60));
     }
 
