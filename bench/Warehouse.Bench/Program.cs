@@ -138,10 +138,11 @@ async Task RebuildAsync(Gauge gauge)
     var clock = Stopwatch.StartNew();
     var rebuilt = await new CatchUpWarehouse(gauge).RunAsync(rebuild: true, null, ct);
     var rebuild = clock.Elapsed;
-    var projecting = rebuilt.Steps.Aggregate(TimeSpan.Zero, (sum, s) => sum + s.Took);
+    // Reading overlaps projecting: what is left of it is the time a step waited for events, and the rest before steps.
+    var projecting = rebuilt.Steps.Aggregate(TimeSpan.Zero, (sum, s) => sum + s.Took - s.ReadWait);
     var appender = Baselines.Appender(gauge.Folder.DuckDbFile, Path.Combine(work, "appender.duckdb"));
     Console.WriteLine($"rebuild   project --rebuild: {rebuilt.EventsApplied} events in {rebuild.TotalSeconds:0.00} s " +
-                      $"(reading the events {(rebuild - projecting).TotalSeconds:0.00} s, projecting {projecting.TotalSeconds:0.00} s, {rebuilt.Steps.Count} steps)   " +
+                      $"(reading the events, where not overlapped by projecting {(rebuild - projecting).TotalSeconds:0.00} s, projecting {projecting.TotalSeconds:0.00} s, {rebuilt.Steps.Count} steps)   " +
                       $"appender, same {appender.Rows} final rows ({appender.Note}): {appender.Took.TotalSeconds:0.00} s   " +
                       $"ratio {rebuild / appender.Took:0.0}x (targets <= 30 s: {(rebuild <= TimeSpan.FromSeconds(30) ? "met" : "MISSED")}; " +
                       $"<= 3x: {(rebuild <= 3 * appender.Took ? "met" : "MISSED")})");

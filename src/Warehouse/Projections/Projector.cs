@@ -1,13 +1,17 @@
 using System.Diagnostics;
 using DuckDB.NET.Data;
 using GaugeNN.Events;
+using GaugeNN.Warehouse.EventStore;
 using GaugeNN.Warehouse.Projections.Tables;
-using JasperFx.Events;
 
 namespace GaugeNN.Warehouse.Projections;
 
-/// <summary>What one projection step did: events applied, the checkpoint reached, and which tables it rewrote.</summary>
-public sealed record ProjectionStep(long EventsApplied, long Checkpoint, bool Full, IReadOnlyList<TableUpdate> Tables, TimeSpan Took);
+/// <summary>
+/// What one projection step did: events applied, the checkpoint reached, and which tables it rewrote; <see cref="Took"/>
+/// includes <see cref="ReadWait"/>, the time it waited for events the feed had not read yet.
+/// </summary>
+public sealed record ProjectionStep(
+    long EventsApplied, long Checkpoint, bool Full, IReadOnlyList<TableUpdate> Tables, TimeSpan Took, TimeSpan ReadWait);
 
 /// <summary>One derived table's update: rows removed and written for the changed keys (or all of it, when full).</summary>
 public sealed record TableUpdate(string Table, long RowsDeleted, long RowsInserted);
@@ -49,7 +53,8 @@ public sealed class Projector(DuckDbWarehouse warehouse)
         CheckDeclarations();
         if (derivedStale)
         {
-            InTransaction(() => RecomputeAll(SqlContext.Current(full: true)));
+            // Before the first step the event tables are empty (they move with the checkpoint), and so are these.
+            if (Checkpoint > 0) InTransaction(() => RecomputeAll(SqlContext.Current(full: true)));
             SetState("tables", WarehouseSchema.TablesDigest);
         }
     }
@@ -65,30 +70,44 @@ public sealed class Projector(DuckDbWarehouse warehouse)
     }
 
     /// <summary>
-    /// Applies events (in sequence order, after the checkpoint) in one transaction, and moves the checkpoint to
-    /// <paramref name="through"/> (at or past the last event: Marten's tombstones carry no facts).
+    /// Applies pages of events (in sequence order, after the checkpoint) in one transaction, and moves the checkpoint to
+    /// the last page's <see cref="FeedPage.ReadThrough"/> (at or past its last event: Marten's tombstones carry no
+    /// facts). Each page is appended as it arrives, so the feed reads the next one meanwhile; the derived tables are
+    /// recomputed once, at the end.
     /// </summary>
-    public ProjectionStep Apply(IReadOnlyList<IEvent> events, long through)
+    public async Task<ProjectionStep> ApplyAsync(IAsyncEnumerable<FeedPage> pages, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        long before = Checkpoint;
-        if (events.Count > 0 && (events[0].Sequence <= before || events[^1].Sequence > through))
-            throw new InvalidOperationException($"events {events[0].Sequence}–{events[^1].Sequence} are not between the checkpoint {before} and {through}");
+        var readWait = TimeSpan.Zero;
+        long before = Checkpoint, through = before, applied = 0;
         IReadOnlyList<TableUpdate> updates = [];
         bool full = false;
-        InTransaction(() =>
+        await InTransactionAsync(async () =>
         {
-            var changes = AppendEvents(events);
+            var changes = new Changes();
+            await using var reading = pages.GetAsyncEnumerator(ct);
+            while (true)
+            {
+                long waitStart = Stopwatch.GetTimestamp();
+                if (!await reading.MoveNextAsync()) break;
+                readWait += Stopwatch.GetElapsedTime(waitStart);
+                var page = reading.Current;
+                if (page.Events.Count > 0 && (page.Events[0].Sequence <= through || page.Events[^1].Sequence > page.ReadThrough))
+                    throw new InvalidOperationException(
+                        $"events {page.Events[0].Sequence}–{page.Events[^1].Sequence} are not between the checkpoint {through} and {page.ReadThrough}");
+                AppendEvents(page.Events, changes);
+                applied += page.Events.Count;
+                through = Math.Max(through, page.ReadThrough);
+            }
             full = before == 0 || TooManyChanged(changes);
             updates = full ? RecomputeAll(SqlContext.Current(full: true)) : RecomputeChanged(changes);
             SetState("checkpoint", through.ToString());
         });
-        return new ProjectionStep(events.Count, through, full, updates, clock.Elapsed);
+        return new ProjectionStep(applied, through, full, updates, clock.Elapsed, readWait);
     }
 
-    private Changes AppendEvents(IReadOnlyList<IEvent> events)
+    private void AppendEvents(IReadOnlyList<FeedEvent> events, Changes changes)
     {
-        var changes = new Changes();
         foreach (var group in events.GroupBy(e => e.Data.GetType()))
         {
             var table = WarehouseSchema.For(group.Key)
@@ -96,16 +115,13 @@ public sealed class Projector(DuckDbWarehouse warehouse)
             using var appender = warehouse.Connection.CreateAppender(table.Name);
             foreach (var e in group)
             {
-                var data = (IGaugeEvent)e.Data;
-                table.Append(appender.CreateRow(), e.Sequence, e.Timestamp, data);
-                table.Touch(data, changes);
+                table.Append(appender.CreateRow(), e.Sequence, e.AppendedAt, e.Data);
+                table.Touch(e.Data, changes);
             }
         }
-        using (var index = warehouse.Connection.CreateAppender(IndexTable))
-            foreach (var e in events)
-                index.CreateRow().AppendValue(e.Sequence).AppendValue(e.EventTypeName).AppendValue(e.StreamKey ?? e.StreamId.ToString())
-                    .AppendValue(e.Timestamp).EndRow();
-        return changes;
+        using var index = warehouse.Connection.CreateAppender(IndexTable);
+        foreach (var e in events)
+            index.CreateRow().AppendValue(e.Sequence).AppendValue(e.Alias).AppendValue(e.Stream).AppendValue(e.AppendedAt).EndRow();
     }
 
     private bool TooManyChanged(Changes changes)
@@ -227,12 +243,18 @@ public sealed class Projector(DuckDbWarehouse warehouse)
         }
     }
 
-    private void InTransaction(Action work)
+    private void InTransaction(Action work) => InTransactionAsync(() =>
+    {
+        work();
+        return Task.CompletedTask;
+    }).GetAwaiter().GetResult();
+
+    private async Task InTransactionAsync(Func<Task> work)
     {
         warehouse.Execute("BEGIN TRANSACTION");
         try
         {
-            work();
+            await work();
             warehouse.Execute("COMMIT");
         }
         catch
