@@ -35,13 +35,14 @@ public sealed class Projector(DuckDbWarehouse warehouse)
     /// <summary>
     /// Creates what is missing and reconciles stored tables with their declarations: changed event tables are dropped
     /// (their events are replayed from the store), changed derived tables are recomputed from the event tables.
-    /// A derived table whose SQL yields columns other than the declared ones is refused, naming both.
+    /// A derived table whose SQL yields columns other than the declared ones is refused, naming both. One transaction:
+    /// a process killed meanwhile leaves the schema as it was.
     /// </summary>
-    public void EnsureSchema()
+    public void EnsureSchema() => InTransaction(() =>
     {
         warehouse.Execute($"CREATE TABLE IF NOT EXISTS {StateTable}(key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)");
         if (State("event_tables") is { } stored && stored != WarehouseSchema.EventTablesDigest)
-            DropAll();
+            DropTables();
         warehouse.Execute(string.Join(";\n", WarehouseSchema.EventTables.Select(t =>
             $"CREATE TABLE IF NOT EXISTS {t.Name}({string.Join(", ", t.Columns.Select(c => $"\"{c.Name}\" {c.Type}"))})")));
         warehouse.Execute($"CREATE TABLE IF NOT EXISTS {IndexTable}(seq BIGINT, type VARCHAR, stream VARCHAR, appended_at TIMESTAMP WITH TIME ZONE)");
@@ -54,20 +55,20 @@ public sealed class Projector(DuckDbWarehouse warehouse)
         if (derivedStale)
         {
             // Before the first step the event tables are empty (they move with the checkpoint), and so are these.
-            if (Checkpoint > 0) InTransaction(() => RecomputeAll(SqlContext.Current(full: true)));
+            if (Checkpoint > 0) RecomputeAll(SqlContext.Current(full: true));
             SetState("tables", WarehouseSchema.TablesDigest);
         }
-    }
+    });
 
     /// <summary>Drops every table: the next catch-up replays the whole log.</summary>
-    public void DropAll()
-    {
+    public void DropAll() => InTransaction(DropTables);
+
+    private void DropTables() =>
         warehouse.Execute(string.Join(";\n",
             WarehouseSchema.Tables.Select(t => $"DROP TABLE IF EXISTS {t.Name}")
                 .Concat(WarehouseSchema.EventTables.Select(t => $"DROP TABLE IF EXISTS {t.Name}"))
                 .Append($"DROP TABLE IF EXISTS {IndexTable}")
                 .Append($"DELETE FROM {StateTable}")));
-    }
 
     /// <summary>
     /// Applies pages of events (in sequence order, after the checkpoint) in one transaction, and moves the checkpoint to
@@ -137,6 +138,7 @@ public sealed class Projector(DuckDbWarehouse warehouse)
         var updates = new List<TableUpdate>();
         foreach (var table in WarehouseSchema.Tables)
         {
+            var sw = Stopwatch.StartNew();
             long deleted = warehouse.Execute($"DELETE FROM {table.Name}");
             long inserted = warehouse.Execute($"INSERT INTO {table.Name} {table.Select(context)}");
             updates.Add(new TableUpdate(table.Name, deleted, inserted));
