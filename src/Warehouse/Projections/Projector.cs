@@ -85,7 +85,8 @@ public sealed class Projector(DuckDbWarehouse warehouse)
         bool full = false;
         await InTransactionAsync(async () =>
         {
-            var changes = new Changes();
+            // The first step recomputes every table whole: which keys its events touch does not matter.
+            var changes = before == 0 ? null : new Changes();
             await using var reading = pages.GetAsyncEnumerator(ct);
             while (true)
             {
@@ -100,14 +101,14 @@ public sealed class Projector(DuckDbWarehouse warehouse)
                 applied += page.Events.Count;
                 through = Math.Max(through, page.ReadThrough);
             }
-            full = before == 0 || TooManyChanged(changes);
-            updates = full ? RecomputeAll(SqlContext.Current(full: true)) : RecomputeChanged(changes);
+            full = changes is null || TooManyChanged(changes);
+            updates = changes is null || full ? RecomputeAll(SqlContext.Current(full: true)) : RecomputeChanged(changes);
             SetState("checkpoint", through.ToString());
         });
         return new ProjectionStep(applied, through, full, updates, clock.Elapsed, readWait);
     }
 
-    private void AppendEvents(IReadOnlyList<FeedEvent> events, Changes changes)
+    private void AppendEvents(IReadOnlyList<FeedEvent> events, Changes? changes)
     {
         foreach (var group in events.GroupBy(e => e.Data.GetType()))
         {
@@ -117,7 +118,7 @@ public sealed class Projector(DuckDbWarehouse warehouse)
             foreach (var e in group)
             {
                 table.Append(appender.CreateRow(), e.Sequence, e.AppendedAt, e.Data);
-                table.Touch(e.Data, changes);
+                if (changes is not null) table.Touch(e.Data, changes);
             }
         }
         using var index = warehouse.Connection.CreateAppender(IndexTable);
