@@ -267,7 +267,11 @@ public sealed class Projector(DuckDbWarehouse warehouse)
         }
     }
 
-    private string? State(string key) => warehouse.Scalar<string>($"SELECT value FROM {StateTable} WHERE key = ?", key);
+    // A file whose first schema transaction never committed (its process was killed) has no state: nothing is projected.
+    private string? State(string key) =>
+        warehouse.Scalar<bool>("SELECT count(*) > 0 FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ?", StateTable)
+            ? warehouse.Scalar<string>($"SELECT value FROM {StateTable} WHERE key = ?", key)
+            : null;
 
     private void SetState(string key, string value) =>
         warehouse.Execute($"INSERT OR REPLACE INTO {StateTable} VALUES ('{key}', '{value}')");
