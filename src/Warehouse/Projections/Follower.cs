@@ -89,7 +89,7 @@ public sealed class Follower(Projector projector, EventFeed feed)
             }
             finally
             {
-                // The step failed with a read in flight: let it finish before its session is disposed under it.
+                // The step failed with a read in flight: let it finish, so that no two reads of the feed ever overlap.
                 if (next is not null) await ((Task)next).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
