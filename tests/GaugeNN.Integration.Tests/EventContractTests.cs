@@ -111,6 +111,50 @@ public sealed class EventContractTests
         Assert.Equal(new SnapshotOpened("2020-02", "2020-02", new DateOnly(2020, 2, 1), "id", "/data/2020-02", v1.At), read);
     }
 
+    [Fact]
+    public async Task the_feed_reads_every_stored_alias_as_martens_event_query_does_upcasting_superseded_ones_and_passing_tombstones()
+    {
+        await using var w = new Workspace();
+        var serializer = w.Store.Options.Serializer();
+        var stored = EventCatalogue.All.Select(e => (e.Alias, Json: serializer.ToJson(Samples[e.Type])))
+            .Concat(EventCatalogue.Superseded.Select(e => (e.Alias, Json: serializer.ToJson(Samples[e.Type]))))
+            .ToList();
+        await using (var session = w.Store.LightweightSession())
+        {
+            foreach (var (i, (alias, json)) in stored.Index())
+            {
+                session.QueueSqlCommand($"INSERT INTO {w.Schema}.mt_streams (id, version) VALUES ('stream-{i}', 1)");
+                session.QueueSqlCommand(
+                    $"INSERT INTO {w.Schema}.mt_events (seq_id, id, stream_id, version, data, type) " +
+                    $"VALUES (nextval('{w.Schema}.mt_events_sequence'), gen_random_uuid(), 'stream-{i}', 1, ?::jsonb, '{alias}')", json);
+            }
+            await session.SaveChangesAsync();
+        }
+        // What Marten writes into the sequence numbers of a rolled-back append.
+        await using (var session = w.Store.LightweightSession())
+        {
+            var tombstone = typeof(JasperFx.Events.Tombstone);
+            session.QueueSqlCommand(
+                $"INSERT INTO {w.Schema}.mt_events (seq_id, id, stream_id, version, data, type, mt_dotnet_type) " +
+                $"VALUES (nextval('{w.Schema}.mt_events_sequence'), gen_random_uuid(), 'stream-0', 2, '{{}}'::jsonb, '{StoredEvents.TombstoneAlias}', ?)",
+                $"{tombstone.FullName}, {tombstone.Assembly.GetName().Name}");
+            await session.SaveChangesAsync();
+        }
+        var marten = await w.WithEventsAsync(async s => await s.Events.QueryAllRawEvents().OrderBy(e => e.Sequence).ToListAsync());
+
+        var page = await new EventFeed(w.Store, new PostgresGapProbe(w.Store)).ReadAsync(0, 1000, CancellationToken.None);
+
+        Assert.Null(page.BlockedBy);
+        Assert.Equal(marten[^1].Sequence, page.ReadThrough);
+        Assert.Equal(
+            marten.Where(e => e.EventTypeName != StoredEvents.TombstoneAlias)
+                .Select(e => (e.Sequence, e.StreamKey, e.EventTypeName, e.Timestamp, e.Data.GetType(), serializer.ToJson(e.Data))),
+            page.Events.Select(e => (e.Sequence, (string?)e.Stream, e.Alias, e.AppendedAt, e.Data.GetType(), serializer.ToJson(e.Data))));
+        Assert.Contains(marten, e => e.EventTypeName == StoredEvents.TombstoneAlias);
+        Assert.Equal(stored.Count, page.Events.Count);
+        Assert.All(EventCatalogue.Superseded, old => Assert.IsType(old.UpcastTo, page.Events.Single(e => e.Alias == old.Alias).Data));
+    }
+
     private sealed record NotCatalogued(string Id, DateTimeOffset At) : IGaugeEvent;
 
     [Fact]

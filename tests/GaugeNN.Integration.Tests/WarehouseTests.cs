@@ -86,6 +86,21 @@ public sealed class WarehouseTests
     }
 
     [Fact]
+    public void a_warehouse_file_whose_first_schema_never_committed_reads_as_nothing_projected()
+    {
+        string folder = Directory.CreateTempSubdirectory("gaugenn-empty-warehouse").FullName;
+        try
+        {
+            using var warehouse = DuckDbWarehouse.Open(Path.Combine(folder, "warehouse.duckdb"));
+            Assert.Equal(0, new Projector(warehouse).Checkpoint);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task as_of_a_sequence_number_the_api_answers_what_the_log_said_then()
     {
         await using var w = new Workspace();

@@ -47,8 +47,7 @@ public sealed class ProjectionLoop(OpenWarehouse warehouse, TimeSpan poll)
 
     private async Task<bool> StepAsync(CancellationToken ct)
     {
-        var (events, through, gap) = await warehouse.Follower.ReadStepAsync(warehouse.Projector.Checkpoint, ct);
-        var step = through > warehouse.Projector.Checkpoint ? warehouse.Projector.Apply(events, through) : null;
+        var (step, gap) = await warehouse.Follower.StepAsync(ct);
         if (step is not null) Interlocked.Increment(ref _version);
         long head = step is null && gap is null ? warehouse.Projector.Checkpoint : _state.Head;
         _state = new ProjectionState(warehouse.Projector.Checkpoint, Math.Max(head, warehouse.Projector.Checkpoint),

@@ -1,6 +1,6 @@
 using GaugeNN.Events;
-using JasperFx.Events;
 using Marten;
+using Npgsql;
 
 namespace GaugeNN.Warehouse.EventStore;
 
@@ -29,14 +29,17 @@ public interface IGapProbe
     Task<IReadOnlyList<string>> PossibleWritersAsync(DateTimeOffset since, CancellationToken ct);
 }
 
+/// <summary>A fact read from the store: its sequence number, stream key, stored alias, append time and the event (upcast).</summary>
+public sealed record FeedEvent(long Sequence, string Stream, string Alias, DateTimeOffset AppendedAt, IGaugeEvent Data);
+
 /// <summary>Facts read, the last sequence number read (tombstones included), and a gap that stopped the read.</summary>
-public sealed record FeedPage(IReadOnlyList<IEvent> Events, long ReadThrough, Gap? BlockedBy);
+public sealed record FeedPage(IReadOnlyList<FeedEvent> Events, long ReadThrough, Gap? BlockedBy);
 
 /// <summary>
-/// Reads committed events in sequence order, as C# records (upcast by Marten). Gap rule, all in the database's time:
-/// a gap is passed only when it has been seen for at least <see cref="MinGapAge"/> and no transaction that began
-/// before it was first seen is still open — any writer that reserved its numbers began before then. Until then the
-/// feed stops in front of it, so nothing after a gap is ever applied before the gap's own events.
+/// Reads committed events in sequence order, as C# records (upcast, <see cref="StoredEvents"/>). Gap rule, all in the
+/// database's time: a gap is passed only when it has been seen for at least <see cref="MinGapAge"/> and no transaction
+/// that began before it was first seen is still open — any writer that reserved its numbers began before then. Until
+/// then the feed stops in front of it, so nothing after a gap is ever applied before the gap's own events.
 /// </summary>
 public sealed class EventFeed(IDocumentStore store, IGapProbe probe)
 {
@@ -44,27 +47,46 @@ public sealed class EventFeed(IDocumentStore store, IGapProbe probe)
     public static readonly TimeSpan MinGapAge = TimeSpan.FromSeconds(2);
 
     private readonly Dictionary<long, DateTimeOffset> _firstSeen = [];
+    private readonly StoredEvents _stored = new(store.Options.Serializer());
 
     public async Task<FeedPage> ReadAsync(long after, int max, CancellationToken ct)
     {
-        IReadOnlyList<IEvent> page;
-        await using (var session = store.QuerySession())
-            page = await session.Events.QueryAllRawEvents()
-                .Where(e => e.Sequence > after)
-                .OrderBy(e => e.Sequence)
-                .Take(max)
-                .ToListAsync(ct);
-        var usable = new List<IEvent>(page.Count);
+        var page = await ReadRowsAsync(after, max, ct);
+        var usable = new List<FeedEvent>(page.Count);
         long expected = after + 1;
-        foreach (var e in page)
+        foreach (var (sequence, fact) in page)
         {
-            if (e.Sequence != expected && await OpenGapAsync(expected - 1, e.Sequence, ct) is { } gap)
+            if (sequence != expected && await OpenGapAsync(expected - 1, sequence, ct) is { } gap)
                 return new FeedPage(usable, expected - 1, gap);
             // Marten fills the numbers of a rolled-back append with tombstones: they close a gap but are not facts.
-            if (e.Data is IGaugeEvent) usable.Add(e);
-            expected = e.Sequence + 1;
+            if (fact is not null) usable.Add(fact);
+            expected = sequence + 1;
         }
         return new FeedPage(usable, expected - 1, null);
+    }
+
+    /// <summary>The rows Marten's own event query returns (archived events left out), tombstones as null facts.</summary>
+    private async Task<List<(long Sequence, FeedEvent? Fact)>> ReadRowsAsync(long after, int max, CancellationToken ct)
+    {
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand($"""
+            SELECT seq_id, stream_id, type, timestamp, data FROM {store.Options.Events.DatabaseSchemaName}.mt_events
+            WHERE seq_id > @after AND is_archived = FALSE ORDER BY seq_id LIMIT @max
+            """, connection);
+        command.Parameters.AddWithValue("after", after);
+        command.Parameters.AddWithValue("max", max);
+        var rows = new List<(long, FeedEvent?)>(max);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            long sequence = reader.GetInt64(0);
+            string alias = reader.GetString(2);
+            rows.Add((sequence, _stored.Read(alias, reader, 4) is { } data
+                ? new FeedEvent(sequence, reader.GetString(1), alias, reader.GetFieldValue<DateTimeOffset>(3), data)
+                : null));
+        }
+        return rows;
     }
 
     /// <summary>The gap if it may still fill, null when it is proven permanent.</summary>

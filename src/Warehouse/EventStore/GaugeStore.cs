@@ -42,6 +42,13 @@ public static class GaugeStore
         return DocumentStore.For(options => Configure(options, connectionString, schema, AutoCreate.None));
     }
 
+    /// <summary>One upcaster per superseded alias: Marten reads old events through them, and so does the feed.</summary>
+    public static readonly IReadOnlyList<Upcaster> Upcasters =
+    [
+        Upcaster.For<SnapshotOpenedV1, SnapshotOpened>(SnapshotOpened.From),
+        Upcaster.For<ModelDissectedV1, ModelDissected>(ModelDissected.From),
+    ];
+
     private static void Configure(StoreOptions options, string connectionString, string schema, AutoCreate autoCreate)
     {
         options.Connection(connectionString);
@@ -52,12 +59,22 @@ public static class GaugeStore
         options.Events.StreamIdentity = StreamIdentity.AsString;
         foreach (var (type, alias) in EventCatalogue.All)
             options.Events.MapEventType(type, alias);
-        options.Events.Upcast<SnapshotOpenedV1, SnapshotOpened>("snapshot_opened_v1", SnapshotOpened.From);
-        options.Events.Upcast<ModelDissectedV1, ModelDissected>("model_dissected_v1", ModelDissected.From);
+        foreach (var upcaster in Upcasters)
+            upcaster.Register(options);
         options.Listeners.Add(new CatalogueGuard());
         options.Schema.For<IngestLedgerEntry>().UseOptimisticConcurrency(true);
         options.Schema.For<ModelLedgerEntry>().UseOptimisticConcurrency(true).Index(x => x.AnalyserVersion);
         options.DisableNpgsqlLogging = true;
+    }
+}
+
+/// <summary>How events stored under a superseded alias (<see cref="EventCatalogue.Superseded"/>) become the current type.</summary>
+public sealed record Upcaster(string Alias, Type StoredType, Func<object, IGaugeEvent> Upcast, Action<StoreOptions> Register)
+{
+    public static Upcaster For<TOld, TNew>(Func<TOld, TNew> upcast) where TOld : class, IGaugeEvent where TNew : class, IGaugeEvent
+    {
+        string alias = EventCatalogue.Superseded.Single(e => e.Type == typeof(TOld)).Alias;
+        return new Upcaster(alias, typeof(TOld), old => upcast((TOld)old), options => options.Events.Upcast(alias, upcast));
     }
 }
 

@@ -1,5 +1,5 @@
+using System.Runtime.CompilerServices;
 using GaugeNN.Warehouse.EventStore;
-using JasperFx.Events;
 
 namespace GaugeNN.Warehouse.Projections;
 
@@ -16,8 +16,10 @@ public sealed class GapStillOpenException(Gap gap, TimeSpan waited)
 
 /// <summary>
 /// Brings the warehouse up to the store's committed head: pages of events from the <see cref="EventFeed"/> are applied
-/// by the <see cref="Projector"/> in steps of at most <see cref="StepEvents"/> events. The same code serves the one-off
-/// <c>project</c> (which waits for a gap at most <c>gapWait</c>, then fails naming it) and the host's follower loop.
+/// by the <see cref="Projector"/> in steps of at most <see cref="StepEvents"/> events, except the first step (from an
+/// empty warehouse: a first projection or a rebuild), which takes everything committed in one transaction so that the
+/// derived tables are computed once. While a page is appended the feed reads the next one. The same code serves the
+/// one-off <c>project</c> (which waits for a gap at most <c>gapWait</c>, then fails naming it) and the host's loop.
 /// </summary>
 public sealed class Follower(Projector projector, EventFeed feed)
 {
@@ -36,10 +38,10 @@ public sealed class Follower(Projector projector, EventFeed feed)
         bool toldWaiting = false;
         while (projector.Checkpoint < head)
         {
-            var (events, through, gap) = await ReadStepAsync(projector.Checkpoint, ct);
-            if (through > projector.Checkpoint)
+            var (step, gap) = await StepAsync(ct);
+            if (step is not null)
             {
-                steps.Add(projector.Apply(events, through));
+                steps.Add(step);
                 waited.Restart();
                 continue;
             }
@@ -53,21 +55,46 @@ public sealed class Follower(Projector projector, EventFeed feed)
     }
 
     /// <summary>
-    /// One step's facts: contiguous pages after the checkpoint, up to a gap that may still fill; and the sequence number
-    /// the step reads through (past the facts when the log ends with tombstones).
+    /// Applies one step: contiguous pages after the checkpoint, up to a gap that may still fill (returned with the
+    /// step). No step when nothing past the checkpoint is committed, or a gap stands right after it.
     /// </summary>
-    public async Task<(List<IEvent> Events, long Through, Gap? Gap)> ReadStepAsync(long after, CancellationToken ct)
+    public async Task<(ProjectionStep? Step, Gap? Gap)> StepAsync(CancellationToken ct)
     {
-        var events = new List<IEvent>();
-        while (events.Count < StepEvents)
+        long after = projector.Checkpoint;
+        var first = await feed.ReadAsync(after, PageEvents, ct);
+        if (first.ReadThrough <= after) return (null, first.BlockedBy);
+        bool firstStep = after == 0;
+        Gap? gap = null;
+
+        async IAsyncEnumerable<FeedPage> Pages([EnumeratorCancellation] CancellationToken token = default)
         {
-            var page = await feed.ReadAsync(after, PageEvents, ct);
-            events.AddRange(page.Events);
-            bool full = page.ReadThrough - after >= PageEvents;
-            after = page.ReadThrough;
-            if (page.BlockedBy is not null) return (events, after, page.BlockedBy);
-            if (!full) break;
+            var page = first;
+            long from = after, facts = 0;
+            Task<FeedPage>? next = null;
+            try
+            {
+                while (true)
+                {
+                    gap = page.BlockedBy;
+                    facts += page.Events.Count;
+                    bool full = page.ReadThrough - from >= PageEvents;
+                    if (gap is null && full && (firstStep || facts < StepEvents))
+                        next = feed.ReadAsync(page.ReadThrough, PageEvents, token);
+                    yield return page;
+                    if (next is null) yield break;
+                    from = page.ReadThrough;
+                    page = await next;
+                    next = null;
+                }
+            }
+            finally
+            {
+                // The step failed with a read in flight: let it finish, so that no two reads of the feed ever overlap.
+                if (next is not null) await ((Task)next).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
         }
-        return (events, after, null);
+
+        var step = await projector.ApplyAsync(Pages(), ct);
+        return (step, gap);
     }
 }

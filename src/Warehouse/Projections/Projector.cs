@@ -1,13 +1,17 @@
 using System.Diagnostics;
 using DuckDB.NET.Data;
 using GaugeNN.Events;
+using GaugeNN.Warehouse.EventStore;
 using GaugeNN.Warehouse.Projections.Tables;
-using JasperFx.Events;
 
 namespace GaugeNN.Warehouse.Projections;
 
-/// <summary>What one projection step did: events applied, the checkpoint reached, and which tables it rewrote.</summary>
-public sealed record ProjectionStep(long EventsApplied, long Checkpoint, bool Full, IReadOnlyList<TableUpdate> Tables, TimeSpan Took);
+/// <summary>
+/// What one projection step did: events applied, the checkpoint reached, and which tables it rewrote; <see cref="Took"/>
+/// includes <see cref="ReadWait"/>, the time it waited for events the feed had not read yet.
+/// </summary>
+public sealed record ProjectionStep(
+    long EventsApplied, long Checkpoint, bool Full, IReadOnlyList<TableUpdate> Tables, TimeSpan Took, TimeSpan ReadWait);
 
 /// <summary>One derived table's update: rows removed and written for the changed keys (or all of it, when full).</summary>
 public sealed record TableUpdate(string Table, long RowsDeleted, long RowsInserted);
@@ -31,13 +35,14 @@ public sealed class Projector(DuckDbWarehouse warehouse)
     /// <summary>
     /// Creates what is missing and reconciles stored tables with their declarations: changed event tables are dropped
     /// (their events are replayed from the store), changed derived tables are recomputed from the event tables.
-    /// A derived table whose SQL yields columns other than the declared ones is refused, naming both.
+    /// A derived table whose SQL yields columns other than the declared ones is refused, naming both. One transaction:
+    /// a process killed meanwhile leaves the schema as it was.
     /// </summary>
-    public void EnsureSchema()
+    public void EnsureSchema() => InTransaction(() =>
     {
         warehouse.Execute($"CREATE TABLE IF NOT EXISTS {StateTable}(key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)");
         if (State("event_tables") is { } stored && stored != WarehouseSchema.EventTablesDigest)
-            DropAll();
+            DropTables();
         warehouse.Execute(string.Join(";\n", WarehouseSchema.EventTables.Select(t =>
             $"CREATE TABLE IF NOT EXISTS {t.Name}({string.Join(", ", t.Columns.Select(c => $"\"{c.Name}\" {c.Type}"))})")));
         warehouse.Execute($"CREATE TABLE IF NOT EXISTS {IndexTable}(seq BIGINT, type VARCHAR, stream VARCHAR, appended_at TIMESTAMP WITH TIME ZONE)");
@@ -49,46 +54,62 @@ public sealed class Projector(DuckDbWarehouse warehouse)
         CheckDeclarations();
         if (derivedStale)
         {
-            InTransaction(() => RecomputeAll(SqlContext.Current(full: true)));
+            // Before the first step the event tables are empty (they move with the checkpoint), and so are these.
+            if (Checkpoint > 0) RecomputeAll(SqlContext.Current(full: true));
             SetState("tables", WarehouseSchema.TablesDigest);
         }
-    }
+    });
 
     /// <summary>Drops every table: the next catch-up replays the whole log.</summary>
-    public void DropAll()
-    {
+    public void DropAll() => InTransaction(DropTables);
+
+    private void DropTables() =>
         warehouse.Execute(string.Join(";\n",
             WarehouseSchema.Tables.Select(t => $"DROP TABLE IF EXISTS {t.Name}")
                 .Concat(WarehouseSchema.EventTables.Select(t => $"DROP TABLE IF EXISTS {t.Name}"))
                 .Append($"DROP TABLE IF EXISTS {IndexTable}")
                 .Append($"DELETE FROM {StateTable}")));
-    }
 
     /// <summary>
-    /// Applies events (in sequence order, after the checkpoint) in one transaction, and moves the checkpoint to
-    /// <paramref name="through"/> (at or past the last event: Marten's tombstones carry no facts).
+    /// Applies pages of events (in sequence order, after the checkpoint) in one transaction, and moves the checkpoint to
+    /// the last page's <see cref="FeedPage.ReadThrough"/> (at or past its last event: Marten's tombstones carry no
+    /// facts). Each page is appended as it arrives, so the feed reads the next one meanwhile; the derived tables are
+    /// recomputed once, at the end.
     /// </summary>
-    public ProjectionStep Apply(IReadOnlyList<IEvent> events, long through)
+    public async Task<ProjectionStep> ApplyAsync(IAsyncEnumerable<FeedPage> pages, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        long before = Checkpoint;
-        if (events.Count > 0 && (events[0].Sequence <= before || events[^1].Sequence > through))
-            throw new InvalidOperationException($"events {events[0].Sequence}–{events[^1].Sequence} are not between the checkpoint {before} and {through}");
+        var readWait = TimeSpan.Zero;
+        long before = Checkpoint, through = before, applied = 0;
         IReadOnlyList<TableUpdate> updates = [];
         bool full = false;
-        InTransaction(() =>
+        await InTransactionAsync(async () =>
         {
-            var changes = AppendEvents(events);
-            full = before == 0 || TooManyChanged(changes);
-            updates = full ? RecomputeAll(SqlContext.Current(full: true)) : RecomputeChanged(changes);
+            // The first step recomputes every table whole: which keys its events touch does not matter.
+            var changes = before == 0 ? null : new Changes();
+            await using var reading = pages.GetAsyncEnumerator(ct);
+            while (true)
+            {
+                long waitStart = Stopwatch.GetTimestamp();
+                if (!await reading.MoveNextAsync()) break;
+                readWait += Stopwatch.GetElapsedTime(waitStart);
+                var page = reading.Current;
+                if (page.Events.Count > 0 && (page.Events[0].Sequence <= through || page.Events[^1].Sequence > page.ReadThrough))
+                    throw new InvalidOperationException(
+                        $"events {page.Events[0].Sequence}–{page.Events[^1].Sequence} are not between the checkpoint {through} and {page.ReadThrough}");
+                AppendEvents(page.Events, changes);
+                applied += page.Events.Count;
+                through = Math.Max(through, page.ReadThrough);
+            }
+            full = changes is null || TooManyChanged(changes);
+            updates = changes is null || full ? RecomputeAll(SqlContext.Current(full: true)) : RecomputeChanged(changes);
             SetState("checkpoint", through.ToString());
         });
-        return new ProjectionStep(events.Count, through, full, updates, clock.Elapsed);
+        return new ProjectionStep(applied, through, full, updates, clock.Elapsed, readWait);
     }
 
-    private Changes AppendEvents(IReadOnlyList<IEvent> events)
+    private void AppendEvents(IReadOnlyList<FeedEvent> events, Changes? changes)
     {
-        var changes = new Changes();
         foreach (var group in events.GroupBy(e => e.Data.GetType()))
         {
             var table = WarehouseSchema.For(group.Key)
@@ -96,16 +117,13 @@ public sealed class Projector(DuckDbWarehouse warehouse)
             using var appender = warehouse.Connection.CreateAppender(table.Name);
             foreach (var e in group)
             {
-                var data = (IGaugeEvent)e.Data;
-                table.Append(appender.CreateRow(), e.Sequence, e.Timestamp, data);
-                table.Touch(data, changes);
+                table.Append(appender.CreateRow(), e.Sequence, e.AppendedAt, e.Data);
+                if (changes is not null) table.Touch(e.Data, changes);
             }
         }
-        using (var index = warehouse.Connection.CreateAppender(IndexTable))
-            foreach (var e in events)
-                index.CreateRow().AppendValue(e.Sequence).AppendValue(e.EventTypeName).AppendValue(e.StreamKey ?? e.StreamId.ToString())
-                    .AppendValue(e.Timestamp).EndRow();
-        return changes;
+        using var index = warehouse.Connection.CreateAppender(IndexTable);
+        foreach (var e in events)
+            index.CreateRow().AppendValue(e.Sequence).AppendValue(e.Alias).AppendValue(e.Stream).AppendValue(e.AppendedAt).EndRow();
     }
 
     private bool TooManyChanged(Changes changes)
@@ -121,6 +139,7 @@ public sealed class Projector(DuckDbWarehouse warehouse)
         var updates = new List<TableUpdate>();
         foreach (var table in WarehouseSchema.Tables)
         {
+            var sw = Stopwatch.StartNew();
             long deleted = warehouse.Execute($"DELETE FROM {table.Name}");
             long inserted = warehouse.Execute($"INSERT INTO {table.Name} {table.Select(context)}");
             updates.Add(new TableUpdate(table.Name, deleted, inserted));
@@ -227,12 +246,18 @@ public sealed class Projector(DuckDbWarehouse warehouse)
         }
     }
 
-    private void InTransaction(Action work)
+    private void InTransaction(Action work) => InTransactionAsync(() =>
+    {
+        work();
+        return Task.CompletedTask;
+    }).GetAwaiter().GetResult();
+
+    private async Task InTransactionAsync(Func<Task> work)
     {
         warehouse.Execute("BEGIN TRANSACTION");
         try
         {
-            work();
+            await work();
             warehouse.Execute("COMMIT");
         }
         catch
@@ -242,7 +267,11 @@ public sealed class Projector(DuckDbWarehouse warehouse)
         }
     }
 
-    private string? State(string key) => warehouse.Scalar<string>($"SELECT value FROM {StateTable} WHERE key = ?", key);
+    // A file whose first schema transaction never committed (its process was killed) has no state: nothing is projected.
+    private string? State(string key) =>
+        warehouse.Scalar<bool>("SELECT count(*) > 0 FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ?", StateTable)
+            ? warehouse.Scalar<string>($"SELECT value FROM {StateTable} WHERE key = ?", key)
+            : null;
 
     private void SetState(string key, string value) =>
         warehouse.Execute($"INSERT OR REPLACE INTO {StateTable} VALUES ('{key}', '{value}')");

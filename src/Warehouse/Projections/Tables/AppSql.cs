@@ -12,6 +12,15 @@ internal static class AppSql
         GROUP BY snapshot, package
         """;
 
+    /// <summary>
+    /// Each app's newest row of an event table in each snapshot (a re-crawl replaces a crawl). Sequence numbers are
+    /// unique, so the newest row is the one holding its app's greatest; matching on it spares sorting whole rows.
+    /// </summary>
+    public static string Latest(SqlContext ctx, IEventTable table) => $"""
+        SELECT * FROM {ctx.Events(table)}
+        WHERE seq IN (SELECT max(seq) FROM {ctx.Events(table)} WHERE {ctx.In(Scope.App, "snapshot", "package")} GROUP BY snapshot, package)
+        """;
+
     /// <summary>A sort key that orders snapshots by capture date, then id (a snapshot with no known date sorts last).</summary>
     public static string SnapshotOrder(string alias) => $"(coalesce({alias}.captured_at, DATE '9999-12-31'), {alias}.snapshot)";
 }

@@ -34,12 +34,8 @@ public static class FactAppSnapshot
             new("failures", "BIGINT", "scan failures"),
         ],
         ctx => $"""
-            WITH l AS (SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY snapshot, package ORDER BY seq DESC) AS rn
-                                      FROM {ctx.Events(AppListedTable.Table)} WHERE {ctx.In(Scope.App, "snapshot", "package")})
-                       WHERE rn = 1),
-            s AS (SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY snapshot, package ORDER BY seq DESC) AS rn
-                                 FROM {ctx.Events(ApkScannedTable.Table)} WHERE {ctx.In(Scope.App, "snapshot", "package")})
-                  WHERE rn = 1),
+            WITH l AS ({AppSql.Latest(ctx, AppListedTable.Table)}),
+            s AS ({AppSql.Latest(ctx, ApkScannedTable.Table)}),
             keys AS (SELECT snapshot, package FROM l UNION SELECT snapshot, package FROM s),
             m AS (SELECT snapshot, package, count(*) FILTER (WHERE NOT encrypted) AS model_files,
                          count(*) FILTER (WHERE encrypted) AS encrypted_model_files
