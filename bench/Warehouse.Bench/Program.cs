@@ -85,7 +85,7 @@ using (var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{por
         Console.WriteLine($"live      gaugenn ingest {id} ({ingest.Took.TotalSeconds:0.0} s) exited; listed by serve {sinceExit.Elapsed.TotalSeconds:0.00} s later");
         await CaughtUpAsync(http, serve); // the ingest's last events (its dissections) too, before the next one
     }
-    serve.Interrupt();
+    serve.Terminate();
     Check(await serve.ExitAsync(TimeSpan.FromMinutes(1)));
 }
 var median = live.Order().ElementAt(live.Count / 2);

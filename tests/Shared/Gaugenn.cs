@@ -99,6 +99,9 @@ public sealed class Gaugenn : IDisposable
     /// <summary>SIGKILL: no handler runs, nothing is flushed; what it started itself keeps running.</summary>
     public void Kill() => Signals.Send(Pid, Signals.Kill);
 
+    /// <summary>SIGTERM, as systemd and container runtimes stop a service: <c>serve</c> stops cleanly on it.</summary>
+    public void Terminate() => Signals.Send(Pid, Signals.Terminate);
+
     private void Append(string? line)
     {
         if (line is null) return;

@@ -64,7 +64,7 @@ public sealed class Serve : IDisposable
     /// <summary>Stops the host as systemd and container runtimes do (SIGTERM), and returns its exit.</summary>
     public async Task<CliExit> StopAsync()
     {
-        Signals.Send(Process.Pid, Signals.Terminate);
+        Process.Terminate();
         return await Process.ExitAsync(TimeSpan.FromSeconds(60));
     }
 
