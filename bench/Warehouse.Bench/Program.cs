@@ -145,7 +145,8 @@ async Task RebuildAsync(Gauge gauge)
                       $"(reading the events, where not overlapped by projecting {(rebuild - projecting).TotalSeconds:0.00} s, projecting {projecting.TotalSeconds:0.00} s, {rebuilt.Steps.Count} steps)   " +
                       $"appender, same {appender.Rows} final rows ({appender.Note}): {appender.Took.TotalSeconds:0.00} s   " +
                       $"ratio {rebuild / appender.Took:0.0}x (targets <= 30 s: {(rebuild <= TimeSpan.FromSeconds(30) ? "met" : "MISSED")}; " +
-                      $"<= 3x: {(rebuild <= 3 * appender.Took ? "met" : "MISSED")})");
+                      $"<= 3x: {(rebuild <= 3 * appender.Took ? "met" : "MISSED")}); " +
+                      $"appender with its CHECKPOINT {appender.WithCheckpoint!.Value.TotalSeconds:0.00} s, ratio {rebuild / appender.WithCheckpoint.Value:0.0}x");
 }
 
 string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
