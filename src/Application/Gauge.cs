@@ -31,7 +31,8 @@ public sealed class Gauge : IDisposable
     {
         Directory.CreateDirectory(folder.Root);
         var gauge = new Gauge(folder, GaugeStore.Create(connectionString, schema), time ?? TimeProvider.System);
-        gauge.Blobs.RemoveStaleTemporaryFiles();
+        Leftovers.Remove(folder.ModelBlobs, SearchOption.AllDirectories);
+        Leftovers.Remove(folder.Runners, SearchOption.TopDirectoryOnly);
         return gauge;
     }
 

@@ -6,12 +6,10 @@ namespace GaugeNN.Application;
 /// <summary>
 /// Model bytes kept content-addressed (<c>ab/abcdef….bin</c>), so a newer analyser or a benchmark reads them without
 /// the APKs. Writes go to a temporary file renamed into place, so a crash never leaves a partial blob under a sha256
-/// name; the temporary files of killed writers are removed by <see cref="RemoveStaleTemporaryFiles"/>.
+/// name; the temporary files of killed writers are removed by <see cref="Leftovers"/>.
 /// </summary>
 public sealed class ModelBlobStore(string root) : IModelSink
 {
-    private const string TemporarySuffix = ".tmp";
-
     public string Root { get; } = root;
 
     public string PathOf(string sha256)
@@ -28,32 +26,11 @@ public sealed class ModelBlobStore(string root) : IModelSink
         string path = PathOf(sha256);
         if (File.Exists(path)) return;
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        string temporary = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}{TemporarySuffix}";
+        string temporary = Leftovers.TemporaryFor(path);
         using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
             file.Write(bytes);
         File.Move(temporary, path, overwrite: true);
     }
 
     public byte[] Get(string sha256) => File.ReadAllBytes(PathOf(sha256));
-
-    /// <summary>
-    /// Removes temporary files left by writers that died (their process is gone); a live writer's files are kept.
-    /// Returns how many were removed.
-    /// </summary>
-    public int RemoveStaleTemporaryFiles()
-    {
-        if (!Directory.Exists(Root)) return 0;
-        int removed = 0;
-        foreach (var file in Directory.EnumerateFiles(Root, "*" + TemporarySuffix, SearchOption.AllDirectories))
-        {
-            // name: <sha256>.bin.<pid>.<guid>.tmp
-            var parts = Path.GetFileName(file).Split('.');
-            if (parts.Length == 5 && int.TryParse(parts[2], out int pid) && ProcessIsAlive(pid)) continue;
-            File.Delete(file);
-            removed++;
-        }
-        return removed;
-    }
-
-    private static bool ProcessIsAlive(int pid) => pid == Environment.ProcessId || Directory.Exists($"/proc/{pid}");
 }

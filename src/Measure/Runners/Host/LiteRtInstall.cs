@@ -8,8 +8,10 @@ public sealed class LiteRtUnavailableException(string message) : Exception(messa
 /// <summary>
 /// tools/litert-runner (its script and its locked package files travel inside this assembly) installed once per lock
 /// file under a folder of the data folder: <c>FOLDER/litert-&lt;lock digest&gt;/</c> with its node_modules from
-/// <c>npm ci</c> (the npm registry, or npm's own cache). The install is built beside its final name and renamed into
-/// place, so a killed install leaves no half folder, and two processes installing at once both end with one whole.
+/// <c>npm ci</c> (the npm registry, or npm's own cache). The install is built beside its final name
+/// (<c>….&lt;pid&gt;.&lt;guid&gt;.tmp</c>, the data folder's naming for temporaries, whose dead writers' leftovers the next
+/// start removes) and renamed into place, so a killed install leaves no half runner, and two processes installing at
+/// once both end with one whole.
 /// </summary>
 public static class LiteRtInstall
 {
