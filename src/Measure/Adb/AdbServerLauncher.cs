@@ -17,7 +17,7 @@ internal sealed class AdbServerLauncher(AdbServerEndpoint endpoint, string? exec
         if (endpoint.StartSpec is null)
             throw new AdbException(AdbErrorKind.ServerUnavailable, "start-server", $"an adb server at {endpoint.Spec}",
                 "no answer, and a server on another machine cannot be started from here");
-        string adb = executable ?? FindOnPath("adb")
+        string adb = executable ?? Executables.OnPath("adb")
             ?? throw new AdbException(AdbErrorKind.ServerUnavailable, "start-server",
                 $"an adb server at {endpoint.Spec}, or the adb executable to start one",
                 $"no server and no adb on PATH; {InstallHint}");
@@ -59,16 +59,5 @@ internal sealed class AdbServerLauncher(AdbServerEndpoint endpoint, string? exec
         {
             gate.Release();
         }
-    }
-
-    internal static string? FindOnPath(string name)
-    {
-        foreach (string dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
-        {
-            string candidate = Path.Combine(dir, OperatingSystem.IsWindows() ? name + ".exe" : name);
-            if (OperatingSystem.IsWindows() ? File.Exists(candidate) : File.Exists(candidate) && (File.GetUnixFileMode(candidate) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0)
-                return candidate;
-        }
-        return null;
     }
 }

@@ -50,9 +50,4 @@ internal static class ChildProcess
             throw new ChildTimeoutException($"{Path.GetFileName(program)} did not finish within {limit.TotalSeconds:0} s and was killed");
         }
     }
-
-    /// <summary>The program's path on PATH, or null when it is not installed.</summary>
-    public static string? Find(string program) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(folder => Path.Combine(folder, program)).FirstOrDefault(File.Exists);
 }

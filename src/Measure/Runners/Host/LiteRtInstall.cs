@@ -24,13 +24,13 @@ public static class LiteRtInstall
     /// <summary>The folder holding the installed runner, installing it first when needed (said through <paramref name="installing"/>).</summary>
     public static async Task<string> EnsureAsync(string folder, Action<string>? installing, CancellationToken cancellation)
     {
-        if (ChildProcess.Find("node") is null)
+        if (Executables.OnPath("node") is null)
             throw new LiteRtUnavailableException("TFLite models are not benched on the host: node is not installed (apt-get install nodejs)");
         var files = Files.ToDictionary(f => f, Read);
         string digest = Convert.ToHexStringLower(SHA256.HashData(files["package-lock.json"].Concat(files["runner.mjs"]).ToArray()))[..12];
         string target = Path.Combine(folder, $"litert-{digest}");
         if (File.Exists(Path.Combine(target, Marker))) return target;
-        string npm = ChildProcess.Find("npm")
+        string npm = Executables.OnPath("npm")
             ?? throw new LiteRtUnavailableException("TFLite models are not benched on the host: npm is not installed (apt-get install npm)");
 
         installing?.Invoke($"installing the host TFLite runner (LiteRT.js, `npm ci` of tools/litert-runner) into {target}; once per data folder");

@@ -44,7 +44,7 @@ public sealed class LiteRtRunner(TimeProvider time, string installFolder)
         ChildResult result;
         try
         {
-            result = await ChildProcess.RunAsync(ChildProcess.Find("node") ?? "node", ["runner.mjs", request.ToJsonString()], runner, bytes, Limit, cancellation);
+            result = await ChildProcess.RunAsync(Executables.OnPath("node") ?? "node", ["runner.mjs", request.ToJsonString()], runner, bytes, Limit, cancellation);
         }
         catch (ChildTimeoutException e)
         {
