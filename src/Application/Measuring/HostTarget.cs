@@ -1,4 +1,5 @@
 using GaugeNN.Events;
+using GaugeNN.Measure.Runners;
 using GaugeNN.Measure.Runners.Device;
 using GaugeNN.Measure.Runners.Host;
 
@@ -18,7 +19,7 @@ public sealed class HostTarget(Gauge gauge, Action<string>? note = null) : IBenc
     public string DeviceId => HostRunner.DeviceId;
 
     public bool Runs(string format, BenchmarkConfig config) =>
-        (format, config.Runtime) is ("onnx", HostOptions.Runtime) or ("tflite", LiteRtOptions.Runtime);
+        config.Runtime is HostOptions.Runtime or LiteRtOptions.Runtime && RuntimeFormats.Reads(config.Runtime, format);
 
     public Task<string?> UnavailableAsync(BenchmarkConfig config, CancellationToken ct) =>
         config.Runtime == LiteRtOptions.Runtime ? _liteRtUnavailable ??= LiteRtUnavailableAsync(ct) : Task.FromResult<string?>(null);

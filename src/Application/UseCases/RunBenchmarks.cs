@@ -154,14 +154,15 @@ public sealed class RunBenchmarks(Gauge gauge)
 
     private async Task<RunResult> RunOnceAsync(EventLog log, IBenchmarkTarget target, BenchmarkRun run, int configIndex, CancellationToken ct)
     {
+        RunResult Result(RunStatus status, MeasurementRecorded? measurement, string? reason) =>
+            new(run.RunId, run.ModelSha256, target.DeviceId, configIndex, run.Config.Runtime, status, measurement, reason);
         string stream = StreamKeys.Run(run.RunId);
         var history = await log.StreamAsync(stream, ct);
         if (history.OfType<MeasurementRecorded>().FirstOrDefault() is { } earlier)
-            return new RunResult(run.RunId, run.ModelSha256, target.DeviceId, configIndex, run.Config.Runtime, RunStatus.AlreadyMeasured, earlier, null);
+            return Result(RunStatus.AlreadyMeasured, earlier, null);
         int attempts = history.OfType<BenchmarkFailed>().Count();
         if (attempts >= MaxAttempts)
-            return new RunResult(run.RunId, run.ModelSha256, target.DeviceId, configIndex, run.Config.Runtime, RunStatus.GaveUp, null,
-                history.OfType<BenchmarkFailed>().Last().Reason);
+            return Result(RunStatus.GaveUp, null, history.OfType<BenchmarkFailed>().Last().Reason);
         run = run with { Attempt = attempts + 1 };
         IGaugeEvent outcome;
         if (!gauge.Blobs.Contains(run.ModelSha256))
@@ -185,12 +186,12 @@ public sealed class RunBenchmarks(Gauge gauge)
         {
             // Appended only if the run's stream is as read: a concurrent resume that measured it first wins.
             return await log.AppendIfUnchangedAsync(stream, history.Count, measured, ct)
-                ? new RunResult(run.RunId, run.ModelSha256, target.DeviceId, configIndex, run.Config.Runtime, RunStatus.Measured, measured, null)
-                : new RunResult(run.RunId, run.ModelSha256, target.DeviceId, configIndex, run.Config.Runtime, RunStatus.AlreadyMeasured, null, "measured by another process meanwhile");
+                ? Result(RunStatus.Measured, measured, null)
+                : Result(RunStatus.AlreadyMeasured, null, "measured by another process meanwhile");
         }
         var failed = (BenchmarkFailed)outcome;
         await log.AppendIfUnchangedAsync(stream, history.Count, failed, ct);
-        return new RunResult(run.RunId, run.ModelSha256, target.DeviceId, configIndex, run.Config.Runtime, RunStatus.Failed, null, failed.Reason);
+        return Result(RunStatus.Failed, null, failed.Reason);
     }
 
     private const string LostPrefix = "device lost: ";
