@@ -229,7 +229,15 @@ public sealed partial class SnapshotTests(SyntheticSnapshot data) : IClassFixtur
         var tflite = data.TfliteModels.Skip(2).Take(2).Select(m => m.Sha256).ToList();
         string empty = Directory.CreateTempSubdirectory("gaugenn-no-node-").FullName;
         var env = new Dictionary<string, string?>(data.Env) { ["PATH"] = empty };
-        var outcome = await Gaugenn.RunAsync(["bench", .. tflite.SelectMany(m => new[] { "--model", m }), "--runs", "2", "--json"], env);
+        Outcome outcome;
+        try
+        {
+            outcome = await Gaugenn.RunAsync(["bench", .. tflite.SelectMany(m => new[] { "--model", m }), "--runs", "2", "--json"], env);
+        }
+        finally
+        {
+            Directory.Delete(empty);
+        }
         Assert.True(outcome.ExitCode == 1, outcome.ToString()); // runs of the plan are missing, as for a device not attached
         const string said = "TFLite models are not benched on the host: node is not installed (apt-get install nodejs)";
         Assert.Single(Regex.Matches(outcome.Stderr, Regex.Escape(said)));
