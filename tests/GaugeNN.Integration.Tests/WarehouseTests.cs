@@ -101,18 +101,24 @@ public sealed class WarehouseTests
     }
 
     [Fact]
-    public async Task as_of_a_sequence_number_the_api_answers_what_the_log_said_then()
+    public async Task as_of_a_sequence_number_or_a_time_the_api_answers_what_the_log_said_then()
     {
         await using var w = new Workspace();
         await w.IngestAsync("2020-02");
         long after2020 = await w.EventCountAsync();
+        var appended = await w.WithEventsAsync(async s => (await s.Events.QueryAllRawEvents().Where(e => e.Sequence == after2020).SingleAsync()).Timestamp);
+        await Task.Delay(10); // the next ingest's events are appended strictly later
         await w.IngestAsync("2021-04");
         var then = await w.GraphQLAsync($$"""
             { then: snapshots(asOf: { sequence: {{after2020}} }) { id apps modelFiles }
+              thenByTime: snapshots(asOf: { time: "{{appended:O}}" }) { id apps modelFiles }
+              beforeAll: snapshots(asOf: { time: "{{appended.AddYears(-1):O}}" }) { id }
               now: snapshots { id apps modelFiles }
               adoption(by: FRAMEWORK, asOf: { sequence: {{after2020}} }) { key points { snapshot } } }
             """);
         Assert.Equal(["2020-02"], then["then"]!.AsArray().Select(s => (string)s!["id"]!));
+        Assert.Equal(then["then"]!.ToJsonString(), then["thenByTime"]!.ToJsonString());
+        Assert.Empty(then["beforeAll"]!.AsArray());
         Assert.Equal(then["now"]![0]!.ToJsonString(), then["then"]![0]!.ToJsonString());
         Assert.Equal(2, then["now"]!.AsArray().Count);
         Assert.All(then["adoption"]!.AsArray(), series => Assert.All(series!["points"]!.AsArray(), p => Assert.Equal("2020-02", (string)p!["snapshot"]!)));

@@ -1,5 +1,6 @@
 using GaugeNN.Events;
 using Marten;
+using System.Runtime.CompilerServices;
 using Npgsql;
 
 namespace GaugeNN.Warehouse.EventStore;
@@ -49,44 +50,55 @@ public sealed class EventFeed(IDocumentStore store, IGapProbe probe)
     private readonly Dictionary<long, DateTimeOffset> _firstSeen = [];
     private readonly StoredEvents _stored = new(store.Options.Serializer());
 
+    /// <summary>One page: the first of <see cref="ReadPagesAsync"/> with at most <paramref name="max"/> events.</summary>
     public async Task<FeedPage> ReadAsync(long after, int max, CancellationToken ct)
     {
-        var page = await ReadRowsAsync(after, max, ct);
-        var usable = new List<FeedEvent>(page.Count);
-        long expected = after + 1;
-        foreach (var (sequence, fact) in page)
-        {
-            if (sequence != expected && await OpenGapAsync(expected - 1, sequence, ct) is { } gap)
-                return new FeedPage(usable, expected - 1, gap);
-            // Marten fills the numbers of a rolled-back append with tombstones: they close a gap but are not facts.
-            if (fact is not null) usable.Add(fact);
-            expected = sequence + 1;
-        }
-        return new FeedPage(usable, expected - 1, null);
+        await foreach (var page in ReadPagesAsync(after, max, max, ct)) return page;
+        throw new InvalidOperationException("the feed yielded no page");
     }
 
-    /// <summary>The rows Marten's own event query returns (archived events left out), tombstones as null facts.</summary>
-    private async Task<List<(long Sequence, FeedEvent? Fact)>> ReadRowsAsync(long after, int max, CancellationToken ct)
+    /// <summary>
+    /// The committed events after <paramref name="after"/> (at most <paramref name="limit"/> sequence numbers, all when
+    /// null), read by one query and cut into pages of <paramref name="pageEvents"/> as they arrive: the database sends
+    /// the next rows while the caller works on a page. At least one page is yielded (empty, read through
+    /// <paramref name="after"/>, when nothing follows it); a gap that may still fill ends the read, its page naming it.
+    /// </summary>
+    public async IAsyncEnumerable<FeedPage> ReadPagesAsync(
+        long after, int pageEvents, long? limit, [EnumeratorCancellation] CancellationToken ct)
     {
         await using var connection = store.Storage.Database.CreateConnection();
         await connection.OpenAsync(ct);
+        // Marten's own event query leaves archived events out; so does the feed.
         await using var command = new NpgsqlCommand($"""
             SELECT seq_id, stream_id, type, timestamp, data FROM {store.Options.Events.DatabaseSchemaName}.mt_events
-            WHERE seq_id > @after AND is_archived = FALSE ORDER BY seq_id LIMIT @max
+            WHERE seq_id > @after AND is_archived = FALSE ORDER BY seq_id LIMIT @limit
             """, connection);
         command.Parameters.AddWithValue("after", after);
-        command.Parameters.AddWithValue("max", max);
-        var rows = new List<(long, FeedEvent?)>(max);
+        command.Parameters.AddWithValue("limit", NpgsqlTypes.NpgsqlDbType.Bigint, (object?)limit ?? DBNull.Value);
         await using var reader = await command.ExecuteReaderAsync(ct);
+        var facts = new List<FeedEvent>(pageEvents);
+        long pageStart = after, expected = after + 1;
         while (await reader.ReadAsync(ct))
         {
             long sequence = reader.GetInt64(0);
+            if (sequence != expected && await OpenGapAsync(expected - 1, sequence, ct) is { } gap)
+            {
+                yield return new FeedPage(facts, expected - 1, gap);
+                yield break;
+            }
             string alias = reader.GetString(2);
-            rows.Add((sequence, _stored.Read(alias, reader, 4) is { } data
-                ? new FeedEvent(sequence, reader.GetString(1), alias, reader.GetFieldValue<DateTimeOffset>(3), data)
-                : null));
+            // Marten fills the numbers of a rolled-back append with tombstones: they close a gap but are not facts.
+            if (_stored.Read(alias, reader, 4) is { } data)
+                facts.Add(new FeedEvent(sequence, reader.GetString(1), alias, reader.GetFieldValue<DateTimeOffset>(3), data));
+            expected = sequence + 1;
+            if (facts.Count == pageEvents)
+            {
+                yield return new FeedPage(facts, sequence, null);
+                facts = new List<FeedEvent>(pageEvents);
+                pageStart = sequence;
+            }
         }
-        return rows;
+        if (expected - 1 > pageStart || pageStart == after) yield return new FeedPage(facts, expected - 1, null);
     }
 
     /// <summary>The gap if it may still fill, null when it is proven permanent.</summary>

@@ -1,4 +1,4 @@
-using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using GaugeNN.Warehouse.EventStore;
 
 namespace GaugeNN.Warehouse.Projections;
@@ -18,12 +18,12 @@ public sealed class GapStillOpenException(Gap gap, TimeSpan waited)
 /// Brings the warehouse up to the store's committed head: pages of events from the <see cref="EventFeed"/> are applied
 /// by the <see cref="Projector"/> in steps of at most <see cref="StepEvents"/> events, except the first step (from an
 /// empty warehouse: a first projection or a rebuild), which takes everything committed in one transaction so that the
-/// derived tables are computed once. While a page is appended the feed reads the next one. The same code serves the
+/// derived tables are computed once. While a page is appended the feed reads the next ones. The same code serves the
 /// one-off <c>project</c> (which waits for a gap at most <c>gapWait</c>, then fails naming it) and the host's loop.
 /// </summary>
 public sealed class Follower(Projector projector, EventFeed feed)
 {
-    public const int PageEvents = 5_000;
+    public const int PageEvents = 1_000;
     public const int StepEvents = 50_000;
     private static readonly TimeSpan GapPoll = TimeSpan.FromMilliseconds(250);
 
@@ -55,46 +55,61 @@ public sealed class Follower(Projector projector, EventFeed feed)
     }
 
     /// <summary>
-    /// Applies one step: contiguous pages after the checkpoint, up to a gap that may still fill (returned with the
-    /// step). No step when nothing past the checkpoint is committed, or a gap stands right after it.
+    /// Applies one step: contiguous events after the checkpoint, up to a gap that may still fill (returned with the
+    /// step). No step when nothing past the checkpoint is committed, or a gap stands right after it. The feed's pages
+    /// are read on their own task into a short queue, so the database and the reading work while a page is appended.
     /// </summary>
     public async Task<(ProjectionStep? Step, Gap? Gap)> StepAsync(CancellationToken ct)
     {
         long after = projector.Checkpoint;
-        var first = await feed.ReadAsync(after, PageEvents, ct);
-        if (first.ReadThrough <= after) return (null, first.BlockedBy);
-        bool firstStep = after == 0;
-        Gap? gap = null;
-
-        async IAsyncEnumerable<FeedPage> Pages([EnumeratorCancellation] CancellationToken token = default)
+        // The first step (an empty warehouse) takes everything committed, so the derived tables are computed once.
+        long? limit = after == 0 ? null : StepEvents;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var queue = Channel.CreateBounded<FeedPage>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+        var reading = Task.Run(async () =>
         {
-            var page = first;
-            long from = after, facts = 0;
-            Task<FeedPage>? next = null;
             try
             {
-                while (true)
-                {
-                    gap = page.BlockedBy;
-                    facts += page.Events.Count;
-                    bool full = page.ReadThrough - from >= PageEvents;
-                    if (gap is null && full && (firstStep || facts < StepEvents))
-                        next = feed.ReadAsync(page.ReadThrough, PageEvents, token);
-                    yield return page;
-                    if (next is null) yield break;
-                    from = page.ReadThrough;
-                    page = await next;
-                    next = null;
-                }
+                await foreach (var page in feed.ReadPagesAsync(after, PageEvents, limit, stop.Token))
+                    await queue.Writer.WriteAsync(page, stop.Token);
             }
             finally
             {
-                // The step failed with a read in flight: let it finish, so that no two reads of the feed ever overlap.
-                if (next is not null) await ((Task)next).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                // A failed read ends the queue too; its own exception is rethrown where the queue runs dry.
+                queue.Writer.Complete();
             }
+        }, CancellationToken.None);
+
+        async Task<FeedPage?> NextAsync()
+        {
+            if (await queue.Reader.WaitToReadAsync(stop.Token) && queue.Reader.TryRead(out var page)) return page;
+            await reading;
+            return null;
         }
 
-        var step = await projector.ApplyAsync(Pages(), ct);
-        return (step, gap);
+        try
+        {
+            var first = await NextAsync() ?? throw new InvalidOperationException("the event feed yielded no page");
+            if (first.ReadThrough <= after) return (null, first.BlockedBy);
+            Gap? gap = null;
+
+            async IAsyncEnumerable<FeedPage> Pages()
+            {
+                for (var page = first; page is not null; page = await NextAsync())
+                {
+                    gap = page.BlockedBy;
+                    yield return page;
+                }
+            }
+
+            var step = await projector.ApplyAsync(Pages(), stop.Token);
+            return (step, gap);
+        }
+        finally
+        {
+            // Never leave a read behind: the next step's read must not overlap it.
+            await stop.CancelAsync();
+            await reading.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
     }
 }

@@ -15,7 +15,9 @@ public sealed class PointInTime(DuckDbWarehouse warehouse, int keep = 4)
 
     /// <summary>The event sequence number of the last event appended at or before <paramref name="time"/> (0: none).</summary>
     public long SequenceAt(DateTimeOffset time) =>
-        warehouse.Scalar<long?>("SELECT max(seq) FROM event_index WHERE appended_at <= ?", time) ?? 0;
+        warehouse.Scalar<long?>(
+            $"SELECT max(seq) FROM ({string.Join(" UNION ALL ", WarehouseSchema.EventTables.Select(t => $"SELECT max(seq) AS seq FROM {t.Name} WHERE appended_at <= $1"))})",
+            time) ?? 0;
 
     /// <summary>A schema holding the app tables as they were after event <paramref name="asOf"/>.</summary>
     public string AsOf(long asOf)

@@ -25,7 +25,8 @@ public sealed record TableUpdate(string Table, long RowsDeleted, long RowsInsert
 public sealed class Projector(DuckDbWarehouse warehouse)
 {
     private const string StateTable = "projection_state";
-    private const string IndexTable = "event_index";
+    // Earlier versions kept every event's number and time here; the event tables carry both.
+    private const string RetiredIndexTable = "event_index";
 
     // Above this share of the apps changed, recomputing everything is cheaper than key by key.
     private const double FullRecomputeShare = 0.5;
@@ -45,7 +46,7 @@ public sealed class Projector(DuckDbWarehouse warehouse)
             DropTables();
         warehouse.Execute(string.Join(";\n", WarehouseSchema.EventTables.Select(t =>
             $"CREATE TABLE IF NOT EXISTS {t.Name}({string.Join(", ", t.Columns.Select(c => $"\"{c.Name}\" {c.Type}"))})")));
-        warehouse.Execute($"CREATE TABLE IF NOT EXISTS {IndexTable}(seq BIGINT, type VARCHAR, stream VARCHAR, appended_at TIMESTAMP WITH TIME ZONE)");
+        warehouse.Execute($"DROP TABLE IF EXISTS {RetiredIndexTable}");
         SetState("event_tables", WarehouseSchema.EventTablesDigest);
         bool derivedStale = State("tables") != WarehouseSchema.TablesDigest;
         if (derivedStale)
@@ -67,7 +68,6 @@ public sealed class Projector(DuckDbWarehouse warehouse)
         warehouse.Execute(string.Join(";\n",
             WarehouseSchema.Tables.Select(t => $"DROP TABLE IF EXISTS {t.Name}")
                 .Concat(WarehouseSchema.EventTables.Select(t => $"DROP TABLE IF EXISTS {t.Name}"))
-                .Append($"DROP TABLE IF EXISTS {IndexTable}")
                 .Append($"DELETE FROM {StateTable}")));
 
     /// <summary>
@@ -87,19 +87,29 @@ public sealed class Projector(DuckDbWarehouse warehouse)
         {
             // The first step recomputes every table whole: which keys its events touch does not matter.
             var changes = before == 0 ? null : new Changes();
+            // One appender per event table for the whole step: one per page spent as long again opening and flushing.
+            var appenders = new Dictionary<IEventTable, DuckDBAppender>();
             await using var reading = pages.GetAsyncEnumerator(ct);
-            while (true)
+            try
             {
-                long waitStart = Stopwatch.GetTimestamp();
-                if (!await reading.MoveNextAsync()) break;
-                readWait += Stopwatch.GetElapsedTime(waitStart);
-                var page = reading.Current;
-                if (page.Events.Count > 0 && (page.Events[0].Sequence <= through || page.Events[^1].Sequence > page.ReadThrough))
-                    throw new InvalidOperationException(
-                        $"events {page.Events[0].Sequence}–{page.Events[^1].Sequence} are not between the checkpoint {through} and {page.ReadThrough}");
-                AppendEvents(page.Events, changes);
-                applied += page.Events.Count;
-                through = Math.Max(through, page.ReadThrough);
+                while (true)
+                {
+                    long waitStart = Stopwatch.GetTimestamp();
+                    if (!await reading.MoveNextAsync()) break;
+                    readWait += Stopwatch.GetElapsedTime(waitStart);
+                    var page = reading.Current;
+                    if (page.Events.Count > 0 && (page.Events[0].Sequence <= through || page.Events[^1].Sequence > page.ReadThrough))
+                        throw new InvalidOperationException(
+                            $"events {page.Events[0].Sequence}–{page.Events[^1].Sequence} are not between the checkpoint {through} and {page.ReadThrough}");
+                    AppendEvents(page.Events, appenders, changes);
+                    applied += page.Events.Count;
+                    through = Math.Max(through, page.ReadThrough);
+                }
+            }
+            finally
+            {
+                // Closing an appender writes its last rows: the derived tables below read them.
+                foreach (var appender in appenders.Values) appender.Dispose();
             }
             full = changes is null || TooManyChanged(changes);
             updates = changes is null || full ? RecomputeAll(SqlContext.Current(full: true)) : RecomputeChanged(changes);
@@ -108,22 +118,17 @@ public sealed class Projector(DuckDbWarehouse warehouse)
         return new ProjectionStep(applied, through, full, updates, clock.Elapsed, readWait);
     }
 
-    private void AppendEvents(IReadOnlyList<FeedEvent> events, Changes? changes)
+    private void AppendEvents(IReadOnlyList<FeedEvent> events, Dictionary<IEventTable, DuckDBAppender> appenders, Changes? changes)
     {
-        foreach (var group in events.GroupBy(e => e.Data.GetType()))
-        {
-            var table = WarehouseSchema.For(group.Key)
-                        ?? throw new InvalidOperationException($"event type {group.Key.FullName} has no event table in WarehouseSchema");
-            using var appender = warehouse.Connection.CreateAppender(table.Name);
-            foreach (var e in group)
-            {
-                table.Append(appender.CreateRow(), e.Sequence, e.AppendedAt, e.Data);
-                if (changes is not null) table.Touch(e.Data, changes);
-            }
-        }
-        using var index = warehouse.Connection.CreateAppender(IndexTable);
         foreach (var e in events)
-            index.CreateRow().AppendValue(e.Sequence).AppendValue(e.Alias).AppendValue(e.Stream).AppendValue(e.AppendedAt).EndRow();
+        {
+            var table = WarehouseSchema.For(e.Data.GetType())
+                        ?? throw new InvalidOperationException($"event type {e.Data.GetType().FullName} has no event table in WarehouseSchema");
+            if (!appenders.TryGetValue(table, out var appender))
+                appenders.Add(table, appender = warehouse.Connection.CreateAppender(table.Name));
+            table.Append(appender.CreateRow(), e.Sequence, e.AppendedAt, e.Data);
+            if (changes is not null) table.Touch(e.Data, changes);
+        }
     }
 
     private bool TooManyChanged(Changes changes)
@@ -236,9 +241,8 @@ public sealed class Projector(DuckDbWarehouse warehouse)
     {
         foreach (var table in WarehouseSchema.Tables)
         {
-            var declared = warehouse.Query(
-                "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'main' AND table_name = ? ORDER BY ordinal_position",
-                r => $"{r.GetString(0)} {r.GetString(1)}", table.Name);
+            // DESCRIBE of the table itself: a tenth of the time of information_schema, and the same type names as below.
+            var declared = warehouse.Query($"DESCRIBE main.{table.Name}", r => $"{r.GetString(0)} {r.GetString(1)}");
             var built = warehouse.Query($"DESCRIBE {table.Select(SqlContext.Current(full: true))}", r => $"{r.GetString(0)} {r.GetString(1)}");
             if (!built.SequenceEqual(declared))
                 throw new InvalidOperationException(
