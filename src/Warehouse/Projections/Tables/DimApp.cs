@@ -13,11 +13,9 @@ public static class DimApp
             new("snapshots", "BIGINT", "snapshots it is in"),
         ],
         ctx => $"""
-            SELECT a.package, arg_max(a.title, {AppSql.SnapshotOrder("s")}) AS title,
-                   arg_max(a.category, {AppSql.SnapshotOrder("s")}) AS category,
-                   arg_min(a.snapshot, {AppSql.SnapshotOrder("s")}) AS first_snapshot,
-                   arg_max(a.snapshot, {AppSql.SnapshotOrder("s")}) AS last_snapshot, count(*) AS snapshots
-            FROM {ctx.Table(FactAppSnapshot.Table)} a JOIN {ctx.Table(DimSnapshot.Table)} s USING (snapshot)
+            SELECT a.package, arg_max(a.title, s.ord) AS title, arg_max(a.category, s.ord) AS category,
+                   arg_min(a.snapshot, s.ord) AS first_snapshot, arg_max(a.snapshot, s.ord) AS last_snapshot, count(*) AS snapshots
+            FROM {ctx.Table(FactAppSnapshot.Table)} a JOIN ({AppSql.SnapshotRanks(ctx)}) s USING (snapshot)
             WHERE {ctx.In(Scope.Package, "a.package")}
             GROUP BY a.package
             """);

@@ -38,11 +38,11 @@ public static class DimModel
             new("dissection_error", "VARCHAR", "why the latest dissection failed"),
         ],
         ctx => $"""
-            WITH files AS (SELECT m.sha256, arg_max(m.format, {AppSql.SnapshotOrder("s")}) AS format, any_value(m.bytes) AS bytes,
+            WITH files AS (SELECT m.sha256, arg_max(m.format, s.ord) AS format, any_value(m.bytes) AS bytes,
                                   bool_and(m.encrypted) AS encrypted, count(DISTINCT m.package) AS app_count, count(*) AS file_count,
-                                  arg_min(m.snapshot, {AppSql.SnapshotOrder("s")}) AS first_snapshot,
-                                  arg_max(m.snapshot, {AppSql.SnapshotOrder("s")}) AS last_snapshot, min(s.captured_at) AS first_seen
-                           FROM {ctx.Table(FactAppModel.Table)} m JOIN {ctx.Table(DimSnapshot.Table)} s USING (snapshot)
+                                  arg_min(m.snapshot, s.ord) AS first_snapshot, arg_max(m.snapshot, s.ord) AS last_snapshot,
+                                  min(s.captured_at) AS first_seen
+                           FROM {ctx.Table(FactAppModel.Table)} m JOIN ({AppSql.SnapshotRanks(ctx)}) s USING (snapshot)
                            WHERE {ctx.In(Scope.Model, "m.sha256")} GROUP BY m.sha256),
             outcomes AS (SELECT sha256, analyser_version, seq, NULL AS reason
                          FROM {ctx.Events(ModelDissectedTable.Table)} WHERE {ctx.In(Scope.Model, "sha256")}
