@@ -44,8 +44,7 @@ public sealed class Projector(DuckDbWarehouse warehouse)
         warehouse.Execute($"CREATE TABLE IF NOT EXISTS {StateTable}(key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)");
         if (State("event_tables") is { } stored && stored != WarehouseSchema.EventTablesDigest)
             DropTables();
-        warehouse.Execute(string.Join(";\n", WarehouseSchema.EventTables.Select(t =>
-            $"CREATE TABLE IF NOT EXISTS {t.Name}({string.Join(", ", t.Columns.Select(c => $"\"{c.Name}\" {c.Type}"))})")));
+        warehouse.Execute(string.Join(";\n", WarehouseSchema.EventTables.Select(WarehouseSchema.EventTableDdl)));
         warehouse.Execute($"DROP TABLE IF EXISTS {RetiredIndexTable}");
         SetState("event_tables", WarehouseSchema.EventTablesDigest);
         bool derivedStale = State("tables") != WarehouseSchema.TablesDigest;
