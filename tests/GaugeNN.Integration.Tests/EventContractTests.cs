@@ -142,7 +142,7 @@ public sealed class EventContractTests
         }
         var marten = await w.WithEventsAsync(async s => await s.Events.QueryAllRawEvents().OrderBy(e => e.Sequence).ToListAsync());
 
-        var page = await new EventFeed(w.Store, new PostgresGapProbe(w.Store)).ReadAsync(0, 1000, CancellationToken.None);
+        var page = await new EventFeed(w.Store, new PostgresGapProbe(w.Store)).ReadPagesAsync(0, 1000, 1000, CancellationToken.None).FirstAsync();
 
         Assert.Null(page.BlockedBy);
         Assert.Equal(marten[^1].Sequence, page.ReadThrough);

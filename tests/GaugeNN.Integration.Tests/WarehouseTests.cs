@@ -134,6 +134,31 @@ public sealed class WarehouseTests
     }
 
     [Fact]
+    public async Task the_feed_cuts_one_read_into_pages_that_hold_every_event_once_in_order_up_to_its_limit()
+    {
+        await using var w = new Workspace();
+        await w.IngestAsync("2020-02");
+        await w.IngestAsync("2021-04");
+        var feed = new EventFeed(w.Store, new PostgresGapProbe(w.Store));
+        var whole = (await feed.ReadPagesAsync(0, 100_000, null, CancellationToken.None).SingleAsync()).Events.Select(e => e.Sequence).ToList();
+        Assert.Equal(await w.EventCountAsync(), whole.Count);
+
+        var pages = await feed.ReadPagesAsync(0, 7, null, CancellationToken.None).ToListAsync();
+        Assert.True(pages.Count > 2);
+        Assert.All(pages, p => Assert.InRange(p.Events.Count, 1, 7));
+        Assert.All(pages, p => Assert.Null(p.BlockedBy));
+        Assert.Equal(whole, pages.SelectMany(p => p.Events).Select(e => e.Sequence));
+        Assert.Equal(pages.Select(p => p.Events[^1].Sequence), pages.Select(p => p.ReadThrough));
+
+        var limited = await feed.ReadPagesAsync(whole[4], 7, 10, CancellationToken.None).ToListAsync();
+        Assert.Equal(whole.Skip(5).Take(10), limited.SelectMany(p => p.Events).Select(e => e.Sequence));
+        Assert.Equal(whole[14], limited[^1].ReadThrough);
+
+        var past = await feed.ReadPagesAsync(whole[^1], 7, null, CancellationToken.None).ToListAsync();
+        Assert.Equal((whole[^1], 0), (past.Single().ReadThrough, past.Single().Events.Count));
+    }
+
+    [Fact]
     public async Task a_gap_is_passed_only_once_it_is_old_enough_by_the_database_clock_and_no_writer_that_began_before_it_remains()
     {
         await using var w = new Workspace();
@@ -149,19 +174,19 @@ public sealed class WarehouseTests
         var probe = new FakeProbe();
         var feed = new EventFeed(w.Store, probe);
 
-        var first = await feed.ReadAsync(0, 10_000, CancellationToken.None);
+        var first = await feed.ReadPagesAsync(0, 10_000, 10_000, CancellationToken.None).FirstAsync();
         Assert.Equal(before, first.Events.Count);
         Assert.NotNull(first.BlockedBy);
         Assert.Equal((before, before + 4), (first.BlockedBy!.AfterSequence, first.BlockedBy.NextSequence));
 
         probe.Now += EventFeed.MinGapAge;
         probe.Writers.Add("pid 4242 (gaugenn) idle in transaction");
-        var held = await feed.ReadAsync(before, 10_000, CancellationToken.None);
+        var held = await feed.ReadPagesAsync(before, 10_000, 10_000, CancellationToken.None).FirstAsync();
         Assert.Empty(held.Events);
         Assert.Contains("pid 4242", held.BlockedBy!.ToString());
 
         probe.Writers.Clear();
-        var passed = await feed.ReadAsync(before, 10_000, CancellationToken.None);
+        var passed = await feed.ReadPagesAsync(before, 10_000, 10_000, CancellationToken.None).FirstAsync();
         Assert.Null(passed.BlockedBy);
         Assert.Equal(await w.EventCountAsync() - before, passed.Events.Count);
     }

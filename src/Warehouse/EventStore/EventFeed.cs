@@ -50,13 +50,6 @@ public sealed class EventFeed(IDocumentStore store, IGapProbe probe)
     private readonly Dictionary<long, DateTimeOffset> _firstSeen = [];
     private readonly StoredEvents _stored = new(store.Options.Serializer());
 
-    /// <summary>One page: the first of <see cref="ReadPagesAsync"/> with at most <paramref name="max"/> events.</summary>
-    public async Task<FeedPage> ReadAsync(long after, int max, CancellationToken ct)
-    {
-        await foreach (var page in ReadPagesAsync(after, max, max, ct)) return page;
-        throw new InvalidOperationException("the feed yielded no page");
-    }
-
     /// <summary>
     /// The committed events after <paramref name="after"/> (at most <paramref name="limit"/> sequence numbers, all when
     /// null), read by one query and cut into pages of <paramref name="pageEvents"/> as they arrive: the database sends
