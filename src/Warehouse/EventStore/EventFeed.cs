@@ -1,6 +1,6 @@
+using System.Runtime.CompilerServices;
 using GaugeNN.Events;
 using Marten;
-using System.Runtime.CompilerServices;
 using Npgsql;
 
 namespace GaugeNN.Warehouse.EventStore;
