@@ -120,14 +120,14 @@ public static class GraphQLEndpoint
             return;
         }
         // The deadline's timer can fire late on a busy machine, after a quick answer: past its time is past its time.
-        if (System.Diagnostics.Stopwatch.GetElapsedTime(executing) > limits.Timeout)
+        var execute = System.Diagnostics.Stopwatch.GetElapsedTime(executing);
+        if (execute > limits.Timeout)
         {
             await TimedOutAsync();
             return;
         }
         if (known is null && result.Executed) documents.Remember(request.Query, document);
         var sql = lease.Warehouse.StatementTime - sqlBefore;
-        var execute = System.Diagnostics.Stopwatch.GetElapsedTime(executing);
         if (user.GetValueOrDefault(nameof(QueryCost)) is QueryCost cost)
         {
             result.Extensions ??= [];

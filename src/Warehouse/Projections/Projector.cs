@@ -143,7 +143,6 @@ public sealed class Projector(DuckDbWarehouse warehouse)
         var updates = new List<TableUpdate>();
         foreach (var table in WarehouseSchema.Tables)
         {
-            var sw = Stopwatch.StartNew();
             long deleted = warehouse.Execute($"DELETE FROM {table.Name}");
             long inserted = warehouse.Execute($"INSERT INTO {table.Name} {table.Select(context)}");
             updates.Add(new TableUpdate(table.Name, deleted, inserted));
