@@ -26,12 +26,16 @@ public sealed class OpenWarehouse : IDisposable
     /// <summary>How long a one-off catch-up waits for a gap in the event log before failing and naming it.</summary>
     public static readonly TimeSpan GapWait = TimeSpan.FromSeconds(30);
 
-    /// <summary>Takes the warehouse for <paramref name="me"/>, or fails at once saying who holds it.</summary>
-    public static OpenWarehouse Open(Gauge gauge, WarehouseOwner me)
+    /// <summary>
+    /// Takes the warehouse for <paramref name="me"/>, or fails at once saying who holds it. With
+    /// <paramref name="startOver"/> the file is replaced by an empty one (a rebuild: every event is replayed into it).
+    /// </summary>
+    public static OpenWarehouse Open(Gauge gauge, WarehouseOwner me, bool startOver = false)
     {
         var @lock = WarehouseLock.TryAcquire(gauge.Folder, me, out var holder) ?? throw WarehouseLock.Busy(holder!);
         try
         {
+            if (startOver) DuckDbWarehouse.Delete(gauge.Folder.DuckDbFile);
             return new OpenWarehouse(@lock, DuckDbWarehouse.Open(gauge.Folder.DuckDbFile), gauge);
         }
         catch

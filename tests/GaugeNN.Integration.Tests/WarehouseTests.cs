@@ -1,3 +1,4 @@
+using DuckDB.NET.Data;
 using GaugeNN.Application;
 using GaugeNN.Events;
 using GaugeNN.Warehouse.EventStore;
@@ -83,6 +84,42 @@ public sealed class WarehouseTests
         var touched = report.Steps.SelectMany(s => s.Tables).Select(t => t.Table).Distinct().Order().ToList();
         Assert.Equal(["dim_device", "fact_benchmark_failure", "fact_measurement", "fact_operator_profile"], touched);
         Assert.Contains(report.Steps.SelectMany(s => s.Tables), t => t.Table == "fact_measurement" && t.RowsInserted == 1);
+    }
+
+    [Fact]
+    public async Task a_rebuild_without_a_host_starts_a_new_file_in_the_current_storage_format_with_the_same_tables()
+    {
+        await using var w = new Workspace();
+        await w.IngestAsync("2020-02");
+        await w.IngestAsync("2021-04");
+        await w.ProjectAsync();
+        var projected = w.DumpTables();
+        string file = w.Home.DuckDbFile;
+        // A file in DuckDB's older default format, as releases before this one wrote it, holding a table of its own.
+        File.Delete(file);
+        using (var old = new DuckDBConnection($"Data Source={file};storage_compatibility_version=v0.10.2"))
+        {
+            old.Open();
+            using var create = old.CreateCommand();
+            create.CommandText = "CREATE TABLE leftover AS SELECT range AS n FROM range(100000)";
+            create.ExecuteNonQuery();
+        }
+        Assert.Equal("v1.0.0+", StorageVersion(file));
+
+        var rebuilt = await w.ProjectAsync(rebuild: true);
+
+        Assert.True(rebuilt.Rebuilt);
+        Assert.Equal(rebuilt.StoreHead, rebuilt.Checkpoint);
+        Assert.Equal($"{DuckDbWarehouse.StorageVersion}+", StorageVersion(file));
+        Assert.Equal(projected, w.DumpTables());
+        using var warehouse = DuckDbWarehouse.Open(file, readOnly: true);
+        Assert.Equal(0, warehouse.Scalar<long>("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'leftover'"));
+    }
+
+    private static string StorageVersion(string file)
+    {
+        using var warehouse = DuckDbWarehouse.Open(file, readOnly: true);
+        return warehouse.Scalar<string>("SELECT tags['storage_version'] FROM duckdb_databases() WHERE database_name = current_database()")!;
     }
 
     [Fact]

@@ -17,8 +17,7 @@ public sealed class CatchUpWarehouse(Gauge gauge)
             say?.Invoke($"the warehouse host {host} holds the warehouse: asking it to {(rebuild ? "rebuild" : "catch up")}");
             return await HostClient.CatchUpAsync(host, rebuild, ct);
         }
-        using var warehouse = OpenWarehouse.Open(gauge, OpenWarehouse.Me(rebuild ? "gaugenn project --rebuild" : "gaugenn project"));
-        if (rebuild) warehouse.Projector.DropAll();
+        using var warehouse = OpenWarehouse.Open(gauge, OpenWarehouse.Me(rebuild ? "gaugenn project --rebuild" : "gaugenn project"), startOver: rebuild);
         return await warehouse.Follower.CatchUpAsync(OpenWarehouse.GapWait, say, ct);
     }
 }

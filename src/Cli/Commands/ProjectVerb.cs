@@ -15,7 +15,7 @@ public static class ProjectVerb
 {
     public static Command Build()
     {
-        var rebuild = Options.Flag("--rebuild", "drop every table and replay every event from the start");
+        var rebuild = Options.Flag("--rebuild", "replay every event from the start into a new DuckDB file (a running host empties its own)");
         return Verb.Create("project", "Bring the DuckDB warehouse up to date with the event store (asks the running host to, when one serves).",
             [rebuild],
             async run =>
