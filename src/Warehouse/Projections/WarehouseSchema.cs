@@ -41,13 +41,9 @@ public static class WarehouseSchema
     public static DerivedTable Table(string name) =>
         Tables.FirstOrDefault(t => t.Name == name) ?? throw new ArgumentException($"no warehouse table is named '{name}'");
 
-    /// <summary>
-    /// An event table's DDL. Its strings are stored uncompressed: an event table is written whole by every rebuild and
-    /// read by key, and analysing and compressing its strings took 60 % of its checkpoint (docs/benchmarks.md).
-    /// </summary>
+    /// <summary>An event table's DDL.</summary>
     public static string EventTableDdl(IEventTable table) =>
-        $"CREATE TABLE IF NOT EXISTS {table.Name}({string.Join(", ", table.Columns.Select(c =>
-            $"\"{c.Name}\" {c.Type}{(c.Type.StartsWith("VARCHAR", StringComparison.Ordinal) ? " USING COMPRESSION uncompressed" : "")}"))})";
+        $"CREATE TABLE IF NOT EXISTS {table.Name}({string.Join(", ", table.Columns.Select(c => $"\"{c.Name}\" {c.Type}"))})";
 
     /// <summary>Changes when an event table's columns or storage change: the stored event rows must then be replayed.</summary>
     public static readonly string EventTablesDigest = Digest(string.Join('\n', EventTables.Select(EventTableDdl)));
