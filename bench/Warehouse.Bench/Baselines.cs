@@ -11,35 +11,37 @@ public static class Baselines
     public sealed record Figure(TimeSpan Took, long Rows, string Note, TimeSpan? WithCheckpoint = null);
 
     /// <summary>
-    /// The DuckDB appender inserting the final rows of every derived table into an empty DuckDB file: what a rebuild
-    /// would cost if it only had to write its result (and, apart, with the CHECKPOINT that moves them from the
-    /// write-ahead log into the file). The rows are read into memory first (not timed). The appender
-    /// writes no STRUCT or MAP value, so those columns (a few on dim_model, dim_snapshot and fact_measurement) go in as
-    /// their JSON text.
+    /// The DuckDB appender inserting the final rows of the given tables into an empty DuckDB file (opened as the
+    /// warehouse opens its own): what a rebuild would cost if it only had to write its result (and, apart, with the
+    /// CHECKPOINT that moves them into the file's compressed storage). The rows are read into memory first (not timed).
+    /// The appender writes no STRUCT or MAP value, so those columns (a few on dim_model, dim_snapshot and
+    /// fact_measurement) go in as their JSON text; event tables are created with the warehouse's own DDL.
     /// </summary>
-    public static Figure Appender(string warehouseFile, string targetFile)
+    public static Figure Appender(string warehouseFile, string targetFile, bool eventTables)
     {
-        var tables = new List<(DerivedTable Table, List<object?[]> Rows)>();
+        var declared = WarehouseSchema.Tables.Select(t => (t.Name, t.Columns, Ddl: DerivedDdl(t)));
+        if (eventTables)
+            declared = WarehouseSchema.EventTables.Select(t => (t.Name, t.Columns, Ddl: WarehouseSchema.EventTableDdl(t))).Concat(declared);
+        var tables = new List<(string Name, string Ddl, List<object?[]> Rows)>();
         using (var source = DuckDbWarehouse.Open(warehouseFile, readOnly: true))
-            foreach (var table in WarehouseSchema.Tables)
+            foreach (var (name, columns, ddl) in declared)
             {
-                string columns = string.Join(", ", table.Columns.Select(c => Nested(c.Type) ? $"CAST(to_json(\"{c.Name}\") AS VARCHAR)" : $"\"{c.Name}\""));
-                tables.Add((table, source.Query($"SELECT {columns} FROM {table.Name}", r =>
+                string select = string.Join(", ", columns.Select(c => Nested(c.Type) ? $"CAST(to_json(\"{c.Name}\") AS VARCHAR)" : $"\"{c.Name}\""));
+                tables.Add((name, ddl, source.Query($"SELECT {select} FROM {name}", r =>
                 {
                     var row = new object?[r.FieldCount];
-                    for (int i = 0; i < row.Length; i++) row[i] = r.IsDBNull(i) ? null : r.GetValue(i);
+                    for (int i = 0; i < row.Length; i++) row[i] = r.IsDBNull(i) ? null : Read(r, i, columns[i].Type);
                     return row;
                 })));
             }
         foreach (var file in new[] { targetFile, targetFile + ".wal" }.Where(File.Exists)) File.Delete(file);
         using var target = DuckDbWarehouse.Open(targetFile);
-        foreach (var (table, _) in tables)
-            target.Execute($"CREATE TABLE {table.Name}({string.Join(", ", table.Columns.Select(c => $"\"{c.Name}\" {(Nested(c.Type) ? "VARCHAR" : c.Type)}"))})");
+        foreach (var table in tables) target.Execute(table.Ddl);
 
         var clock = Stopwatch.StartNew();
-        foreach (var (table, rows) in tables)
+        foreach (var (name, _, rows) in tables)
         {
-            using var appender = target.Connection.CreateAppender(table.Name);
+            using var appender = target.Connection.CreateAppender(name);
             foreach (var values in rows)
             {
                 var row = appender.CreateRow();
@@ -49,7 +51,7 @@ public static class Baselines
         }
         var appended = clock.Elapsed;
         // The rebuild's time includes writing its rows into the file's compressed storage (its checkpoint); the
-        // appender's rows sit in the write-ahead log until then. Both figures are printed.
+        // appender's rows may sit in the write-ahead log until then. Both figures are printed.
         target.Execute("CHECKPOINT");
         return new Figure(appended, tables.Sum(t => t.Rows.Count), $"{tables.Count} tables", clock.Elapsed);
     }
@@ -75,6 +77,20 @@ public static class Baselines
         return new Figure(clock.Elapsed, rows, $"{Directory.EnumerateFiles(folder, "*.parquet", SearchOption.AllDirectories).Count()} files");
     }
 
+    // Lists whose items may be NULL come back typed by their declaration (the untyped read refuses a NULL item).
+    private static object Read(DuckDBDataReader reader, int i, string type) => type switch
+    {
+        "VARCHAR[]" => reader.GetFieldValue<List<string?>>(i),
+        "BIGINT[]" => reader.GetFieldValue<List<long?>>(i),
+        "DOUBLE[]" => reader.GetFieldValue<List<double?>>(i),
+        "BIGINT[][]" => reader.GetFieldValue<List<List<long?>>>(i),
+        "VARCHAR[][]" => reader.GetFieldValue<List<List<string?>>>(i),
+        _ => reader.GetValue(i),
+    };
+
+    private static string DerivedDdl(DerivedTable table) =>
+        $"CREATE TABLE {table.Name}({string.Join(", ", table.Columns.Select(c => $"\"{c.Name}\" {(Nested(c.Type) ? "VARCHAR" : c.Type)}"))})";
+
     private static bool Nested(string type) => type.Contains("STRUCT", StringComparison.Ordinal) || type.StartsWith("MAP", StringComparison.Ordinal);
 
     private static IDuckDBAppenderRow Append(IDuckDBAppenderRow row, object? value) => value switch
@@ -88,8 +104,11 @@ public static class Baselines
         DateOnly d => row.AppendValue(d),
         DateTime t => row.AppendValue(t),
         DateTimeOffset t => row.AppendValue(t),
-        IEnumerable<string> list => row.AppendValue(list),
-        IEnumerable<long> list => row.AppendValue(list),
+        List<string?> list => row.AppendValue(list),
+        List<long?> list => row.AppendValue(list),
+        List<double?> list => row.AppendValue(list),
+        List<List<long?>> lists => row.AppendValue(lists),
+        List<List<string?>> lists => row.AppendValue(lists),
         _ => throw new NotSupportedException($"no appender call for a {value.GetType()}"),
     };
 }
