@@ -13,16 +13,17 @@ public sealed record FaultScale(
     int PostmasterKills,
     int PartialAnswerTrials,
     int HeavyQueryRounds,
-    int HostKills)
+    int HostKills,
+    int RebuildKills)
 {
     public const string Variable = "GAUGENN_FAULT_SCALE";
     public const string SeedVariable = "GAUGENN_FAULT_SEED";
 
     public static readonly FaultScale Ci = new("ci", ConcurrentIngestTrials: 1, IngestKills: 2, RandomClusterStartKills: 0,
-        PostmasterKills: 1, PartialAnswerTrials: 2, HeavyQueryRounds: 2, HostKills: 10);
+        PostmasterKills: 1, PartialAnswerTrials: 2, HeavyQueryRounds: 2, HostKills: 10, RebuildKills: 4);
 
     public static readonly FaultScale Full = new("full", ConcurrentIngestTrials: 10, IngestKills: 20, RandomClusterStartKills: 6,
-        PostmasterKills: 5, PartialAnswerTrials: 10, HeavyQueryRounds: 10, HostKills: 20);
+        PostmasterKills: 5, PartialAnswerTrials: 10, HeavyQueryRounds: 10, HostKills: 20, RebuildKills: 20);
 
     public static FaultScale Current { get; } = Environment.GetEnvironmentVariable(Variable) switch
     {
