@@ -116,6 +116,23 @@ public sealed class WarehouseTests
         Assert.Equal(0, warehouse.Scalar<long>("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'leftover'"));
     }
 
+    [Fact]
+    public async Task a_rebuild_replaces_a_warehouse_file_duckdb_cannot_read()
+    {
+        await using var w = new Workspace();
+        await w.IngestAsync("2020-02");
+        await w.ProjectAsync();
+        var projected = w.DumpTables();
+        File.WriteAllBytes(w.Home.DuckDbFile, [.. Enumerable.Range(0, 64 * 1024).Select(i => (byte)(i * 31))]);
+        var refused = await Assert.ThrowsAsync<UnreadableWarehouseException>(() => w.ProjectAsync());
+        Assert.Contains("project --rebuild", refused.Message);
+
+        var rebuilt = await w.ProjectAsync(rebuild: true);
+
+        Assert.Equal(rebuilt.StoreHead, rebuilt.Checkpoint);
+        Assert.Equal(projected, w.DumpTables());
+    }
+
     private static string StorageVersion(string file)
     {
         using var warehouse = DuckDbWarehouse.Open(file, readOnly: true);

@@ -64,16 +64,28 @@ public sealed class DuckDbWarehouse : IDisposable
             connection.Dispose();
             throw new IOException($"{file} is open in another program ({e.Message.Split('\n')[0]}); close it and try again", e);
         }
+        catch (DuckDBException e) when (File.Exists(file))
+        {
+            connection.Dispose();
+            throw new UnreadableWarehouseException(file, e);
+        }
     }
 
     /// <summary>
     /// Removes a warehouse file and its write-ahead log (a rebuild starts over in a new file: the current format, and
-    /// none of the space the old tables held). A file another program holds is reported as <see cref="Open"/> reports
-    /// it, not pulled from under that program.
+    /// none of the space the old tables held; a file DuckDB cannot read goes too). A file another program holds is
+    /// reported as <see cref="Open"/> reports it, not pulled from under that program.
     /// </summary>
     public static void Delete(string file)
     {
-        if (File.Exists(file)) Open(file, readOnly: true).Dispose();
+        try
+        {
+            if (File.Exists(file)) Open(file, readOnly: true).Dispose();
+        }
+        catch (UnreadableWarehouseException)
+        {
+            // Damaged, or not a DuckDB file at all: the new file replaces it.
+        }
         File.Delete(file + ".wal");
         File.Delete(file);
     }
@@ -148,3 +160,8 @@ public sealed class DuckDbWarehouse : IDisposable
 
     public void Dispose() => Connection.Dispose();
 }
+
+/// <summary>A warehouse file DuckDB cannot open (damaged, not a DuckDB file, or from a newer DuckDB).</summary>
+public sealed class UnreadableWarehouseException(string file, DuckDBException inner)
+    : IOException($"{file} is not a DuckDB file this gaugenn can read ({inner.Message.Split('\n')[0]}); it holds nothing the event " +
+                  "store lacks: `gaugenn project --rebuild` writes it anew", inner);
