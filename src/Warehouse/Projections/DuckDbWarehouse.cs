@@ -64,7 +64,8 @@ public sealed class DuckDbWarehouse : IDisposable
             connection.Dispose();
             throw new IOException($"{file} is open in another program ({e.Message.Split('\n')[0]}); close it and try again", e);
         }
-        catch (DuckDBException e) when (File.Exists(file))
+        // A file this process may not read is not damaged: that error stays as it is (and a rebuild leaves the file).
+        catch (DuckDBException e) when (File.Exists(file) && !e.Message.Contains("Permission denied", StringComparison.OrdinalIgnoreCase))
         {
             connection.Dispose();
             throw new UnreadableWarehouseException(file, e);
