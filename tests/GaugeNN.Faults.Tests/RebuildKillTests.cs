@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using GaugeNN.Application;
 using GaugeNN.Faults.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -19,32 +21,54 @@ public sealed class RebuildKillTests(Reference reference, ITestOutputHelper outp
         var at = new CliEnvironment(Path.Combine(reference.Root, "rebuild-killed", "home"), reference.Postgres);
         var project = await Gaugenn.RunAsync(at, "project");
         Assert.True(project.Code == 0, project.ToString());
-        var clean = await Gaugenn.RunAsync(at, "project", "--rebuild");
-        Assert.True(clean.Code == 0, clean.ToString());
+        TimeSpan whole, held;
+        using (var clean = Gaugenn.Start(at, "project", "--rebuild"))
+        {
+            var holding = await HoldingAsync(at, clean);
+            var exit = await clean.ExitAsync();
+            Assert.True(exit.Code == 0, exit.ToString());
+            (whole, held) = (exit.Took, exit.Took - holding);
+        }
         await reference.AssertConvergedAsync(at, "a clean rebuild");
 
-        // Kill points are drawn within a whole rebuild; only kills that left the warehouse behind the store's head
-        // (no file, or a file whose step never committed) count, the others are checked all the same.
-        int landed = 0, attempts = 0;
+        // Odd kills at a random moment of the whole run (mostly the process starting); even ones at a random moment
+        // after the rebuild took the warehouse (replacing the file, reading, inside the projection step, committing).
+        int behind = 0;
         var points = new List<string>();
-        while (landed < FaultScale.Current.RebuildKills)
+        for (int kill = 1; kill <= FaultScale.Current.RebuildKills; kill++)
         {
-            Assert.True(++attempts <= 4 * FaultScale.Current.RebuildKills, $"only {landed} of {attempts - 1} kills landed inside the rebuild");
-            var point = random.NextDouble() * clean.Took;
+            string point;
             using (var rebuild = Gaugenn.Start(at, "project", "--rebuild"))
             {
-                await Task.Delay(point);
+                var delay = random.NextDouble() * (kill % 2 == 1 ? whole : held);
+                point = kill % 2 == 1 ? $"at {delay.TotalSeconds:0.00} s" : $"{delay.TotalSeconds:0.00} s after it took the warehouse";
+                if (kill % 2 == 0) await HoldingAsync(at, rebuild);
+                await Task.Delay(delay);
                 rebuild.Kill();
                 await rebuild.ExitAsync();
             }
-            string file = WarehouseState.DuckDbFile(at.Home);
-            bool inside = !File.Exists(file) || WarehouseState.Checkpoint(at.Home) < head;
-            if (inside) landed++;
-            if (inside) points.Add($"{point.TotalSeconds:0.00} s");
-            await reference.AssertConvergedAsync(at, $"a kill at {point.TotalSeconds:0.00} s{(inside ? "" : " (the warehouse whole)")}");
+            // Behind: no file, or a new one whose step never committed (the others were killed before or after).
+            bool left = !File.Exists(WarehouseState.DuckDbFile(at.Home)) || WarehouseState.Checkpoint(at.Home) < head;
+            if (left) behind++;
+            points.Add(left ? point : $"{point} (whole)");
+            await reference.AssertConvergedAsync(at, $"kill {kill} {point}");
         }
-        output.WriteLine($"seed {FaultScale.Seed}; a clean rebuild took {clean.Took.TotalSeconds:0.0} s (store head {head}); {attempts} kills, " +
-                         $"{landed} inside the rebuild (at {string.Join(", ", points)}), the others before the file was replaced or after " +
-                         "the commit; after each, project and export equal the reference");
+        output.WriteLine($"seed {FaultScale.Seed}; a clean rebuild took {whole.TotalSeconds:0.0} s, {held.TotalSeconds:0.0} s of it holding the " +
+                         $"warehouse (store head {head}); {FaultScale.Current.RebuildKills} kills, {behind} left the warehouse behind the head: " +
+                         $"{string.Join(", ", points)}; after each, project and export equal the reference");
+    }
+
+    /// <summary>Waits until the rebuild holds the data folder's warehouse lock; returns how long it had run by then.</summary>
+    private static async Task<TimeSpan> HoldingAsync(CliEnvironment at, Gaugenn rebuild)
+    {
+        var folder = new DataFolder(at.Home);
+        var limit = Stopwatch.StartNew();
+        while (WarehouseLock.Owner(folder)?.Pid != rebuild.Pid)
+        {
+            Assert.False(rebuild.HasExited, "the rebuild exited before it took the warehouse");
+            Assert.True(limit.Elapsed < TimeSpan.FromMinutes(1), "the rebuild never took the warehouse");
+            await Task.Delay(2);
+        }
+        return rebuild.Elapsed;
     }
 }

@@ -23,7 +23,7 @@ public sealed record FaultScale(
         PostmasterKills: 1, PartialAnswerTrials: 2, HeavyQueryRounds: 2, HostKills: 10, RebuildKills: 4);
 
     public static readonly FaultScale Full = new("full", ConcurrentIngestTrials: 10, IngestKills: 20, RandomClusterStartKills: 6,
-        PostmasterKills: 5, PartialAnswerTrials: 10, HeavyQueryRounds: 10, HostKills: 20, RebuildKills: 20);
+        PostmasterKills: 5, PartialAnswerTrials: 10, HeavyQueryRounds: 10, HostKills: 20, RebuildKills: 40);
 
     public static FaultScale Current { get; } = Environment.GetEnvironmentVariable(Variable) switch
     {
