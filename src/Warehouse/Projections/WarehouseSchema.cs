@@ -45,7 +45,7 @@ public static class WarehouseSchema
     public static string EventTableDdl(IEventTable table) =>
         $"CREATE TABLE IF NOT EXISTS {table.Name}({string.Join(", ", table.Columns.Select(c => $"\"{c.Name}\" {c.Type}"))})";
 
-    /// <summary>Changes when an event table's columns or storage change: the stored event rows must then be replayed.</summary>
+    /// <summary>Changes when an event table's DDL changes (a column added, renamed or retyped): its stored rows are then replayed.</summary>
     public static readonly string EventTablesDigest = Digest(string.Join('\n', EventTables.Select(EventTableDdl)));
 
     /// <summary>Changes when a derived table's columns or SQL change: the derived tables must then be recomputed.</summary>
